@@ -253,7 +253,7 @@ static int string_end(parser *p, size_t *end)
  * grow the text, so the raw length is enough room. */
 static int parse_string(parser *p, char **out, size_t *outlen)
 {
-    size_t end;
+    size_t end = 0;
     if (string_end(p, &end) != 0)
         return -1;
     char *o = malloc(end - p->pos);
