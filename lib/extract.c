@@ -1,0 +1,134 @@
+/* extract.c: the extractor's life cycle and the pipeline of one call:
+ * scan -> recognize -> resolve. */
+#include <string.h>
+
+#include "internal.h"
+
+/* A recognizer: its phrases for the lexicon and the pass that finds its
+ * entities. `needs` are the reported types that make it run. */
+typedef struct recognizer {
+    unsigned needs;
+    polisi_status (*register_phrases)(polisi__lexicon *lex);
+    polisi_status (*find)(polisi__ctx *ctx);
+} recognizer;
+
+#define BIT(t) POLISI_TYPE_BIT(POLISI_##t)
+
+static const recognizer recognizers[] = {
+    {BIT(RANK) | BIT(PERSON), polisi__ranks_register, polisi__ranks_find},
+};
+
+#define NRECOGNIZERS (sizeof recognizers / sizeof recognizers[0])
+
+static polisi_status build_lexicon(polisi_extractor *ex) {
+    polisi_status st = polisi__lexicon_new(&ex->opts.alloc, &ex->lex);
+    for (size_t i = 0; st == POLISI_OK && i < NRECOGNIZERS; i++)
+        st = recognizers[i].register_phrases(ex->lex);
+    if (st == POLISI_OK)
+        st = polisi__lexicon_freeze(ex->lex);
+    return st;
+}
+
+polisi_status polisi_extractor_new(const polisi_options *options, polisi_extractor **out) {
+    if (!out)
+        return POLISI_ERR_INVALID_ARG;
+    *out = NULL;
+    polisi_options opts;
+    if (options)
+        opts = *options;
+    else
+        polisi__options_defaults(&opts);
+    polisi_extractor *ex = polisi__malloc(&opts.alloc, sizeof *ex);
+    if (!ex)
+        return POLISI_ERR_NOMEM;
+    memset(ex, 0, sizeof *ex);
+    ex->opts = opts;
+    polisi_status st = build_lexicon(ex);
+    if (st != POLISI_OK) {
+        polisi_extractor_free(ex);
+        return st;
+    }
+    *out = ex;
+    return POLISI_OK;
+}
+
+void polisi_extractor_free(polisi_extractor *ex) {
+    if (!ex)
+        return;
+    polisi__lexicon_free(ex->lex);
+    polisi__free(&ex->opts.alloc, ex);
+}
+
+static polisi_status new_result(const polisi_extractor *ex, const char *text, size_t len,
+                                polisi_result **out) {
+    const polisi_allocator *a = &ex->opts.alloc;
+    polisi_result *r = polisi__malloc(a, sizeof *r);
+    if (!r)
+        return POLISI_ERR_NOMEM;
+    memset(r, 0, sizeof *r);
+    r->alloc = a;
+    r->max_entities = ex->opts.max_entities;
+    polisi__arena_init(&r->arena, a);
+    r->text = polisi__malloc(a, len + 1);
+    if (!r->text) {
+        polisi_result_free(r);
+        return POLISI_ERR_NOMEM;
+    }
+    if (len)
+        memcpy(r->text, text, len);
+    r->text[len] = '\0';
+    r->len = len;
+    *out = r;
+    return POLISI_OK;
+}
+
+static polisi_status run_recognizers(polisi__ctx *ctx, unsigned mask) {
+    for (size_t i = 0; i < NRECOGNIZERS; i++) {
+        if (!(recognizers[i].needs & mask))
+            continue;
+        polisi_status st = recognizers[i].find(ctx);
+        if (st != POLISI_OK)
+            return st;
+    }
+    return POLISI_OK;
+}
+
+polisi_status polisi_extract(const polisi_extractor *ex, const char *text, size_t len,
+                             const polisi_call_options *options, polisi_result **out) {
+    if (!out)
+        return POLISI_ERR_INVALID_ARG;
+    *out = NULL;
+    if (!ex || (!text && len))
+        return POLISI_ERR_INVALID_ARG;
+    if (len > ex->opts.max_input)
+        return POLISI_ERR_TOO_LARGE;
+    static const polisi_call_options no_options = {NULL, 0, 0, 0, 0, 0};
+    if (!options)
+        options = &no_options;
+    unsigned mask = ex->opts.types & (options->types ? options->types : POLISI_ALL_TYPES);
+
+    polisi_result *res;
+    polisi_status st = new_result(ex, text, len, &res);
+    if (st != POLISI_OK)
+        return st;
+    polisi__doc doc;
+    memset(&doc, 0, sizeof doc);
+    /* Tokens point into the result's copy, which lives as long as they do. */
+    st = polisi__scan(&doc, res->text, len, &ex->opts.alloc);
+    if (st == POLISI_OK) {
+        polisi__ctx ctx = {ex, &doc, res, options};
+        st = run_recognizers(&ctx, mask);
+    }
+    polisi__doc_free(&doc);
+    if (st == POLISI_OK) {
+        polisi__result_resolve(res, mask);
+        if (res->count > res->max_entities)
+            st = POLISI_ERR_LIMIT;
+    }
+    if (st != POLISI_OK) {
+        polisi_result_free(res);
+        return st;
+    }
+    *out = res;
+    return POLISI_OK;
+}

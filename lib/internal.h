@@ -1,0 +1,218 @@
+/*
+ * internal.h: what the files of lib/ share. Nothing here is public.
+ *
+ * The pipeline (DESIGN.md): scan -> recognize -> resolve -> assemble -> emit.
+ * A call of polisi_extract() owns one polisi__doc (tokens of the text) and
+ * one polisi_result (the entities, their strings in an arena). Recognizers
+ * read tokens and append entities; extract.c sorts and settles overlaps.
+ */
+#ifndef POLISI_INTERNAL_H
+#define POLISI_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "polisi.h"
+
+/* ---- allocation (alloc.c) ---------------------------------------------- */
+
+void *polisi__malloc(const polisi_allocator *a, size_t size);
+void *polisi__realloc(const polisi_allocator *a, void *ptr, size_t size);
+void polisi__free(const polisi_allocator *a, void *ptr);
+
+/* Grows *items (of `item_size` bytes each) so it holds at least `need`;
+ * doubles the capacity. Returns 0, or -1 when allocation fails (the array
+ * is then unchanged). */
+int polisi__grow(const polisi_allocator *a, void **items, size_t *cap, size_t need,
+                 size_t item_size);
+
+/* A bump allocator for the strings and small arrays of one result, freed
+ * all at once. Blocks come from the allocator. */
+typedef struct polisi__arena_block polisi__arena_block;
+typedef struct polisi__arena {
+    const polisi_allocator *alloc;
+    polisi__arena_block *head;
+    size_t used, size; /* of the head block */
+} polisi__arena;
+
+void polisi__arena_init(polisi__arena *arena, const polisi_allocator *alloc);
+void *polisi__arena_alloc(polisi__arena *arena, size_t size);
+/* Copies len bytes and adds a NUL. */
+char *polisi__arena_strndup(polisi__arena *arena, const char *s, size_t len);
+void polisi__arena_free(polisi__arena *arena);
+
+/* ---- options (options.c) ----------------------------------------------- */
+
+struct polisi_options {
+    unsigned types;
+    size_t max_input;
+    size_t max_entities;
+    polisi_allocator alloc;
+};
+
+struct polisi_call_options {
+    const polisi_allocator *alloc; /* the extractor's, for _free */
+    unsigned types;                /* 0 = the extractor's */
+    int has_ref_date;
+    int ref_year, ref_month, ref_day;
+};
+
+void polisi__options_defaults(polisi_options *options);
+/* 1 when y-m-d is a real day of the Gregorian calendar (years 1..9999). */
+int polisi__valid_date(int year, int month, int day);
+
+/* ---- scanner (scanner.c) ----------------------------------------------- */
+
+typedef enum polisi__tok_kind {
+    POLISI__TOK_WORD = 1, /* letters, marks and digits, at least one letter */
+    POLISI__TOK_NUMBER,   /* ASCII digits only */
+    POLISI__TOK_PUNCT,    /* one punctuation or symbol code point */
+    POLISI__TOK_INVALID   /* a run of bytes that are not UTF-8: a separator */
+} polisi__tok_kind;
+
+/* Token flags. */
+enum {
+    POLISI__TF_SPACE_BEFORE = 1u << 0, /* white space (or NUL) right before it */
+    POLISI__TF_LINE_BEFORE = 1u << 1,  /* a line break between it and the token before */
+    POLISI__TF_CAP = 1u << 2,          /* a word whose first letter is upper case */
+    POLISI__TF_UPPER = 1u << 3,        /* a word with no lower-case letter (ALL CAPS) */
+    POLISI__TF_LOWER = 1u << 4,        /* a word with no upper-case letter */
+    POLISI__TF_PARA_BEFORE = 1u << 5   /* an empty line between it and the token before */
+};
+
+/* One token. Offsets are byte offsets into the text; the key is the token
+ * case-folded and compatibility-decomposed, without combining marks, so
+ * "KOMBES", "Kombes" and "ｋｏｍｂｅｓ" share the key "kombes". Curly quotes
+ * and apostrophes fold to "'", typographic dashes to "-". */
+typedef struct polisi__token {
+    uint32_t start, end;
+    uint32_t key;     /* offset of the key in doc->keys */
+    uint32_t hash;    /* of the key */
+    uint32_t key_len;
+    uint8_t kind;
+    uint8_t flags;
+} polisi__token;
+
+typedef struct polisi__doc {
+    const char *text;
+    size_t len;
+    polisi__token *toks;
+    size_t ntoks, cap;
+    char *keys;
+    size_t keys_len, keys_cap;
+    const polisi_allocator *alloc;
+} polisi__doc;
+
+/* Tokenizes text[0, len) into doc (which must be zeroed). One pass, never
+ * fails on any byte sequence; returns POLISI_OK or POLISI_ERR_NOMEM. */
+polisi_status polisi__scan(polisi__doc *doc, const char *text, size_t len,
+                           const polisi_allocator *alloc);
+void polisi__doc_free(polisi__doc *doc);
+
+/* The key of token i, not NUL-terminated. */
+static inline const char *polisi__tok_key(const polisi__doc *doc, size_t i) {
+    return doc->keys + doc->toks[i].key;
+}
+/* 1 when token i's key is exactly the NUL-terminated string s. */
+int polisi__tok_is(const polisi__doc *doc, size_t i, const char *s);
+/* 1 when token i is the punctuation character c (ASCII). */
+int polisi__tok_punct(const polisi__doc *doc, size_t i, char c);
+
+/* FNV-1a, the hash of keys. */
+uint32_t polisi__hash(const char *s, size_t len);
+
+/* ---- lexicon (lexicon.c) ----------------------------------------------- */
+
+/* One hashed table of phrases (sequences of token keys), built once at
+ * extractor creation and read by every recognizer: the longest phrase of a
+ * class that starts at a token is found with one hash probe. */
+typedef enum polisi__lex_class {
+    POLISI__LEX_RANK = 1,
+    POLISI__LEX_RANK_SUFFIX, /* "pol", "tni", "purn", corps words */
+    POLISI__LEX_CLASS_MAX = 31
+} polisi__lex_class;
+
+typedef struct polisi__lex_entry {
+    uint32_t first;   /* index of the first word key in the lexicon's key table */
+    uint16_t ntoks;   /* tokens in the phrase */
+    uint8_t cls;      /* polisi__lex_class */
+    uint8_t flags;    /* class-specific */
+    uint32_t value;   /* class-specific, e.g. an index into a table */
+} polisi__lex_entry;
+
+typedef struct polisi__lexicon polisi__lexicon;
+
+polisi_status polisi__lexicon_new(const polisi_allocator *alloc, polisi__lexicon **out);
+/* Adds a phrase: words separated by spaces, tokenized like text (so "S.H."
+ * is four tokens). Case and accents do not matter. */
+polisi_status polisi__lexicon_add(polisi__lexicon *lex, const char *phrase, polisi__lex_class cls,
+                                  uint32_t value, uint8_t flags);
+/* Makes the table ready for lookups; no add after this. */
+polisi_status polisi__lexicon_freeze(polisi__lexicon *lex);
+void polisi__lexicon_free(polisi__lexicon *lex);
+
+/* The longest phrase of class `cls` that starts at token i and whose tokens
+ * follow each other with nothing but spaces (no line break) between them.
+ * Returns the number of tokens matched (0: none) and the entry in *out. */
+size_t polisi__lexicon_match(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
+                             polisi__lex_class cls, const polisi__lex_entry **out);
+
+/* ---- entities and results (result.c) ----------------------------------- */
+
+/* Which fields hold integers, booleans or lists; the rest are strings. */
+#define POLISI__NO_INT INT32_MIN
+
+struct polisi_entity {
+    const struct polisi_result *owner; /* for the text */
+    uint32_t start, end;               /* bytes */
+    uint32_t tok_begin, tok_end;       /* tokens [begin, end), for assembly */
+    uint8_t type;
+    uint8_t dropped;                   /* set while resolving */
+    int32_t grade;                     /* POLISI__NO_INT when absent */
+    int8_t retired, weekday_ok;        /* -1 absent, 0, 1 */
+    const char *str[POLISI_FIELD_COUNT]; /* string fields; NULL = absent */
+    const char *const *titles;
+    uint32_t ntitles;
+};
+
+struct polisi_result {
+    const polisi_allocator *alloc;
+    char *text; /* a copy of the input */
+    size_t len;
+    polisi_entity *ents;
+    size_t count, cap;
+    size_t max_entities;
+    polisi__arena arena;
+    char *json; /* polisi_result_json's buffer */
+    size_t json_len, json_cap;
+};
+
+/* Appends an entity of `type` over tokens [tb, te) of doc (te > tb).
+ * Returns it zeroed but for its span, or NULL with *status set. */
+polisi_entity *polisi__result_add(polisi_result *res, const polisi__doc *doc, polisi_type type,
+                                  size_t tb, size_t te, polisi_status *status);
+/* Sorts by start, longer first, then type; drops an entity that overlaps a
+ * longer one of the same type; keeps only the types in `mask`. */
+void polisi__result_resolve(polisi_result *res, unsigned mask);
+
+/* ---- recognizers ------------------------------------------------------- */
+
+/* The per-call state a recognizer gets. */
+typedef struct polisi__ctx {
+    const polisi_extractor *ex;
+    const polisi__doc *doc;
+    polisi_result *res;
+    const polisi_call_options *call; /* never NULL */
+} polisi__ctx;
+
+/* Adds a recognizer's phrases to the lexicon at extractor creation. */
+polisi_status polisi__ranks_register(polisi__lexicon *lex);
+/* Appends the recognizer's entities; POLISI_OK or an error status. */
+polisi_status polisi__ranks_find(polisi__ctx *ctx);
+
+struct polisi_extractor {
+    polisi_options opts;
+    polisi__lexicon *lex;
+};
+
+#endif /* POLISI_INTERNAL_H */

@@ -1,0 +1,234 @@
+/*
+ * lexicon.c: the one hashed table of phrases that every recognizer reads.
+ *
+ * A phrase is a sequence of token keys. Entries are grouped by their first
+ * key; a group is found with one probe of an open-addressing table on the
+ * token's hash, and holds its entries longest first, so the first entry of a
+ * class whose remaining keys match is the longest match.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct lex_word {
+    uint32_t off, len, hash; /* key bytes in lex->keys */
+} lex_word;
+
+typedef struct lex_group {
+    uint32_t word;         /* the first word (index into words) */
+    uint32_t begin, end;   /* entries[begin, end), longest first */
+} lex_group;
+
+struct polisi__lexicon {
+    const polisi_allocator *alloc;
+    char *keys;
+    size_t keys_len, keys_cap;
+    lex_word *words;
+    size_t nwords, words_cap;
+    polisi__lex_entry *entries;
+    size_t nentries, entries_cap;
+    lex_group *groups;
+    size_t ngroups;
+    uint32_t *table; /* group index + 1; 0 = empty slot */
+    size_t table_mask;
+};
+
+polisi_status polisi__lexicon_new(const polisi_allocator *alloc, polisi__lexicon **out) {
+    polisi__lexicon *lex = polisi__malloc(alloc, sizeof *lex);
+    if (!lex)
+        return POLISI_ERR_NOMEM;
+    memset(lex, 0, sizeof *lex);
+    lex->alloc = alloc;
+    *out = lex;
+    return POLISI_OK;
+}
+
+void polisi__lexicon_free(polisi__lexicon *lex) {
+    if (!lex)
+        return;
+    const polisi_allocator *a = lex->alloc;
+    polisi__free(a, lex->keys);
+    polisi__free(a, lex->words);
+    polisi__free(a, lex->entries);
+    polisi__free(a, lex->groups);
+    polisi__free(a, lex->table);
+    polisi__free(a, lex);
+}
+
+/* Copies the keys of the phrase's tokens into the lexicon's word table. */
+static polisi_status add_words(polisi__lexicon *lex, const polisi__doc *doc) {
+    if (polisi__grow(lex->alloc, (void **)&lex->words, &lex->words_cap, lex->nwords + doc->ntoks,
+                     sizeof *lex->words) ||
+        polisi__grow(lex->alloc, (void **)&lex->keys, &lex->keys_cap, lex->keys_len + doc->keys_len,
+                     1))
+        return POLISI_ERR_NOMEM;
+    for (size_t i = 0; i < doc->ntoks; i++) {
+        const polisi__token *t = &doc->toks[i];
+        lex_word *w = &lex->words[lex->nwords++];
+        w->off = (uint32_t)lex->keys_len;
+        w->len = t->key_len;
+        w->hash = t->hash;
+        memcpy(lex->keys + lex->keys_len, doc->keys + t->key, t->key_len);
+        lex->keys_len += t->key_len;
+    }
+    return POLISI_OK;
+}
+
+polisi_status polisi__lexicon_add(polisi__lexicon *lex, const char *phrase, polisi__lex_class cls,
+                                  uint32_t value, uint8_t flags) {
+    polisi__doc doc;
+    memset(&doc, 0, sizeof doc);
+    polisi_status st = polisi__scan(&doc, phrase, strlen(phrase), lex->alloc);
+    if (st == POLISI_OK && (doc.ntoks == 0 || doc.ntoks > UINT16_MAX))
+        st = POLISI_ERR_INTERNAL; /* an empty phrase is a bug in a table */
+    if (st == POLISI_OK &&
+        polisi__grow(lex->alloc, (void **)&lex->entries, &lex->entries_cap, lex->nentries + 1,
+                     sizeof *lex->entries))
+        st = POLISI_ERR_NOMEM;
+    if (st == POLISI_OK) {
+        polisi__lex_entry *e = &lex->entries[lex->nentries];
+        e->first = (uint32_t)lex->nwords;
+        e->ntoks = (uint16_t)doc.ntoks;
+        e->cls = (uint8_t)cls;
+        e->flags = flags;
+        e->value = value;
+        st = add_words(lex, &doc);
+        if (st == POLISI_OK)
+            lex->nentries++;
+    }
+    polisi__doc_free(&doc);
+    return st;
+}
+
+/* Sorting needs the lexicon; qsort has no context argument, so entries are
+ * sorted through an array of (entry, lexicon) pairs. */
+typedef struct sort_item {
+    const polisi__lexicon *lex;
+    polisi__lex_entry entry;
+    size_t added; /* the order of addition */
+} sort_item;
+
+static int word_cmp(const polisi__lexicon *lex, uint32_t a, uint32_t b) {
+    const lex_word *x = &lex->words[a], *y = &lex->words[b];
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(lex->keys + x->off, lex->keys + y->off, n);
+    if (c)
+        return c;
+    return (x->len > y->len) - (x->len < y->len);
+}
+
+static int entry_cmp(const void *pa, const void *pb) {
+    const sort_item *a = pa, *b = pb;
+    int c = word_cmp(a->lex, a->entry.first, b->entry.first);
+    if (c)
+        return c;
+    if (a->entry.ntoks != b->entry.ntoks)
+        return a->entry.ntoks > b->entry.ntoks ? -1 : 1;
+    /* keep the order of addition among equals: earlier entries win */
+    return (a->added > b->added) - (a->added < b->added);
+}
+
+static polisi_status sort_entries(polisi__lexicon *lex) {
+    sort_item *items = polisi__malloc(lex->alloc, lex->nentries * sizeof *items);
+    if (!items)
+        return POLISI_ERR_NOMEM;
+    for (size_t i = 0; i < lex->nentries; i++) {
+        items[i].lex = lex;
+        items[i].entry = lex->entries[i];
+        items[i].added = i;
+    }
+    qsort(items, lex->nentries, sizeof *items, entry_cmp);
+    for (size_t i = 0; i < lex->nentries; i++)
+        lex->entries[i] = items[i].entry;
+    polisi__free(lex->alloc, items);
+    return POLISI_OK;
+}
+
+static polisi_status make_groups(polisi__lexicon *lex) {
+    lex->groups = polisi__malloc(lex->alloc, (lex->nentries + 1) * sizeof *lex->groups);
+    if (!lex->groups)
+        return POLISI_ERR_NOMEM;
+    for (size_t i = 0; i < lex->nentries; i++) {
+        if (i == 0 || word_cmp(lex, lex->entries[i - 1].first, lex->entries[i].first) != 0) {
+            lex_group *g = &lex->groups[lex->ngroups++];
+            g->word = lex->entries[i].first;
+            g->begin = (uint32_t)i;
+        }
+        lex->groups[lex->ngroups - 1].end = (uint32_t)i + 1;
+    }
+    return POLISI_OK;
+}
+
+static polisi_status make_table(polisi__lexicon *lex) {
+    size_t size = 16;
+    while (size < lex->ngroups * 2)
+        size *= 2;
+    lex->table = polisi__malloc(lex->alloc, size * sizeof *lex->table);
+    if (!lex->table)
+        return POLISI_ERR_NOMEM;
+    memset(lex->table, 0, size * sizeof *lex->table);
+    lex->table_mask = size - 1;
+    for (size_t g = 0; g < lex->ngroups; g++) {
+        size_t slot = lex->words[lex->groups[g].word].hash & lex->table_mask;
+        while (lex->table[slot])
+            slot = (slot + 1) & lex->table_mask;
+        lex->table[slot] = (uint32_t)g + 1;
+    }
+    return POLISI_OK;
+}
+
+polisi_status polisi__lexicon_freeze(polisi__lexicon *lex) {
+    polisi_status st = sort_entries(lex);
+    if (st == POLISI_OK)
+        st = make_groups(lex);
+    if (st == POLISI_OK)
+        st = make_table(lex);
+    return st;
+}
+
+static int word_is_token(const polisi__lexicon *lex, uint32_t w, const polisi__doc *doc, size_t i) {
+    const lex_word *lw = &lex->words[w];
+    const polisi__token *t = &doc->toks[i];
+    return lw->hash == t->hash && lw->len == t->key_len &&
+           memcmp(lex->keys + lw->off, doc->keys + t->key, lw->len) == 0;
+}
+
+static const lex_group *find_group(const polisi__lexicon *lex, const polisi__doc *doc, size_t i) {
+    size_t slot = doc->toks[i].hash & lex->table_mask;
+    for (uint32_t g; (g = lex->table[slot]) != 0; slot = (slot + 1) & lex->table_mask)
+        if (word_is_token(lex, lex->groups[g - 1].word, doc, i))
+            return &lex->groups[g - 1];
+    return NULL;
+}
+
+/* The rest of entry e matches the tokens after i, on the same line. */
+static int rest_matches(const polisi__lexicon *lex, const polisi__lex_entry *e,
+                        const polisi__doc *doc, size_t i) {
+    if (i + e->ntoks > doc->ntoks)
+        return 0;
+    for (size_t k = 1; k < e->ntoks; k++) {
+        if (doc->toks[i + k].flags & POLISI__TF_LINE_BEFORE)
+            return 0;
+        if (!word_is_token(lex, e->first + (uint32_t)k, doc, i + k))
+            return 0;
+    }
+    return 1;
+}
+
+size_t polisi__lexicon_match(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
+                             polisi__lex_class cls, const polisi__lex_entry **out) {
+    if (i >= doc->ntoks || !lex->table)
+        return 0;
+    const lex_group *g = find_group(lex, doc, i);
+    if (!g)
+        return 0;
+    for (uint32_t k = g->begin; k < g->end; k++) {
+        const polisi__lex_entry *e = &lex->entries[k];
+        if (e->cls == cls && rest_matches(lex, e, doc, i)) {
+            *out = e;
+            return e->ntoks;
+        }
+    }
+    return 0;
+}

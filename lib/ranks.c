@@ -1,0 +1,394 @@
+/*
+ * ranks.c: Polri, former Polri and TNI ranks (SPEC.md "rank").
+ *
+ * A rank is a phrase of ranks.def (longest match through the lexicon)
+ * followed by any of the suffixes real text puts after it: "Pol", "Pol.",
+ * "Polisi", "(Pol)", "TNI", a TNI corps ("Inf", "Laut (P)", "Pnb"),
+ * "(Purn)", and the abbreviation or the spelled-out form in brackets
+ * ("Brigadir Jenderal Polisi (Brigjen Pol)"). The suffixes decide the
+ * reading: "Kapten Pol" is the pre-2001 Polri rank, "Kapten" the TNI one,
+ * "Brigjen TNI" the TNI twin of "Brigjen Pol".
+ */
+#include <string.h>
+
+#include "internal.h"
+
+enum force { POLRI, TNI, TNI_AD, TNI_AL, TNI_AU, POLRI_FORMER };
+enum group { TAMTAMA, BINTARA, PAMA, PAMEN, PATI };
+
+static const char *const force_names[] = {"polri", "tni", "tni-ad", "tni-al", "tni-au",
+                                          "polri-former"};
+static const char *const group_names[] = {"tamtama", "bintara", "pama", "pamen", "pati"};
+
+enum rank_id {
+#define RANK(id, ...) RK_##id,
+#include "ranks.def"
+#undef RANK
+    RK_COUNT,
+    RK_NONE
+};
+
+typedef struct rank_def {
+    const char *code, *name;
+    unsigned char force, group, grade;
+    unsigned char twin;
+    const char *tni_code, *former_code, *former_name;
+    const char *variants;
+} rank_def;
+
+static const rank_def ranks[RK_COUNT] = {
+#define RANK(id, code, name, force, group, grade, twin, tni_code, former_code, former_name, variants) \
+    {code, name, force, group, grade, RK_##twin, tni_code, former_code, former_name, variants},
+#include "ranks.def"
+#undef RANK
+};
+
+/* Lexicon entry flag: the variant is a rank only before a name or suffix. */
+#define VARIANT_AMBIGUOUS 1u
+
+polisi_status polisi__ranks_register(polisi__lexicon *lex) {
+    char phrase[128];
+    for (uint32_t r = 0; r < RK_COUNT; r++) {
+        const char *p = ranks[r].variants;
+        while (*p) {
+            const char *bar = strchr(p, '|');
+            size_t n = bar ? (size_t)(bar - p) : strlen(p);
+            uint8_t flags = 0;
+            if (*p == '~') {
+                flags = VARIANT_AMBIGUOUS;
+                p++;
+                n--;
+            }
+            if (n == 0 || n >= sizeof phrase)
+                return POLISI_ERR_INTERNAL;
+            memcpy(phrase, p, n);
+            phrase[n] = '\0';
+            polisi_status st = polisi__lexicon_add(lex, phrase, POLISI__LEX_RANK, r, flags);
+            if (st != POLISI_OK)
+                return st;
+            p += n + (bar != NULL);
+        }
+    }
+    return POLISI_OK;
+}
+
+/* ---- corps ---- */
+
+typedef struct corps_def {
+    const char *key, *canonical;
+    unsigned char force;
+} corps_def;
+
+/* ranks.md section 4: AD corps, AL "Mar", AU specialities. "Laut (X)" is
+ * read separately. */
+static const corps_def corps_table[] = {
+    {"inf", "Inf", TNI_AD},   {"kav", "Kav", TNI_AD},   {"arm", "Arm", TNI_AD},
+    {"arh", "Arh", TNI_AD},   {"czi", "Czi", TNI_AD},   {"cpn", "Cpn", TNI_AD},
+    {"chb", "Chb", TNI_AD},   {"cpl", "Cpl", TNI_AD},   {"cpm", "Cpm", TNI_AD},
+    {"ckm", "Ckm", TNI_AD},   {"cba", "Cba", TNI_AD},   {"ctp", "Ctp", TNI_AD},
+    {"caj", "Caj", TNI_AD},   {"chk", "Chk", TNI_AD},   {"cku", "Cku", TNI_AD},
+    {"mar", "Mar", TNI_AL},   {"marinir", "Mar", TNI_AL}, {"pnb", "Pnb", TNI_AU},
+    {"adm", "Adm", TNI_AU},   {"nav", "Nav", TNI_AU},   {"tek", "Tek", TNI_AU},
+    {"lek", "Lek", TNI_AU},   {"kal", "Kal", TNI_AU},   {"pas", "Pas", TNI_AU},
+    {"kes", "Kes", TNI_AU},   {"sus", "Sus", TNI_AU},   {"pom", "Pom", TNI_AU},
+};
+
+/* Navy corps letters in "Laut (P)". */
+static const char *const navy_corps[][2] = {
+    {"p", "Laut (P)"}, {"t", "Laut (T)"}, {"e", "Laut (E)"},
+    {"s", "Laut (S)"}, {"k", "Laut (K)"}, {"kh", "Laut (KH)"},
+};
+
+/* ---- reading what follows a rank ---- */
+
+typedef struct rank_read {
+    size_t end;        /* one past the last token of the rank */
+    int pol, tni;      /* "Pol"/"Polisi" or "TNI" written */
+    int retired;
+    int bracket;       /* an abbreviation or expansion in brackets */
+    const char *corps;
+    unsigned char corps_force;
+} rank_read;
+
+
+/* Token i exists, is on the same line as the token before, and its key is s. */
+static int next_is(const polisi__doc *doc, size_t i, const char *s) {
+    return i < doc->ntoks && !(doc->toks[i].flags & POLISI__TF_LINE_BEFORE) &&
+           polisi__tok_is(doc, i, s);
+}
+
+static int next_punct(const polisi__doc *doc, size_t i, char c) {
+    return i < doc->ntoks && !(doc->toks[i].flags & POLISI__TF_LINE_BEFORE) &&
+           polisi__tok_punct(doc, i, c);
+}
+
+/* "Pol", "Pol.", "Polisi", "(Pol)", "(Polisi)": tokens used, or 0. */
+static size_t read_pol(const polisi__doc *doc, size_t i) {
+    if (next_is(doc, i, "pol"))
+        return 1 + next_punct(doc, i + 1, '.');
+    if (next_is(doc, i, "polisi"))
+        return 1;
+    if (next_punct(doc, i, '(') && (next_is(doc, i + 1, "pol") || next_is(doc, i + 1, "polisi"))) {
+        size_t k = i + 2 + next_punct(doc, i + 2, '.');
+        return next_punct(doc, k, ')') ? k + 1 - i : 0;
+    }
+    return 0;
+}
+
+/* "(Purn)", "(Purn.)", "Purn.", "Purnawirawan", and "(P)" after a Polri rank. */
+static size_t read_retired(const polisi__doc *doc, size_t i, int polri) {
+    if (next_is(doc, i, "purnawirawan"))
+        return 1;
+    if (next_is(doc, i, "purn"))
+        return 1 + next_punct(doc, i + 1, '.');
+    if (!next_punct(doc, i, '('))
+        return 0;
+    size_t k = i + 1;
+    if (next_is(doc, k, "purn") || next_is(doc, k, "purnawirawan") || (polri && next_is(doc, k, "p")))
+        k++;
+    else
+        return 0;
+    k += next_punct(doc, k, '.');
+    return next_punct(doc, k, ')') ? k + 1 - i : 0;
+}
+
+/* A corps after a TNI rank; sets r->corps. */
+static size_t read_corps(const polisi__doc *doc, size_t i, rank_read *r) {
+    if (next_is(doc, i, "laut")) {
+        r->corps = "Laut";
+        r->corps_force = TNI_AL;
+        if (!next_punct(doc, i + 1, '('))
+            return 1;
+        for (size_t c = 0; c < sizeof navy_corps / sizeof navy_corps[0]; c++) {
+            if (next_is(doc, i + 2, navy_corps[c][0]) && next_punct(doc, i + 3, ')')) {
+                r->corps = navy_corps[c][1];
+                return 4;
+            }
+        }
+        return 1;
+    }
+    for (size_t c = 0; c < sizeof corps_table / sizeof corps_table[0]; c++) {
+        if (next_is(doc, i, corps_table[c].key)) {
+            r->corps = corps_table[c].canonical;
+            r->corps_force = corps_table[c].force;
+            return 1 + next_punct(doc, i + 1, '.');
+        }
+    }
+    return 0;
+}
+
+/* "(Irjen)", "(Brigjen Pol)", "(Ajun Komisaris Besar Polisi)", "(Irda)": a
+ * rank in brackets right after a rank restates it. */
+static size_t read_bracket(const polisi__lexicon *lex, const polisi__doc *doc, size_t i) {
+    if (!next_punct(doc, i, '(') || i + 1 >= doc->ntoks)
+        return 0;
+    const polisi__lex_entry *e;
+    size_t k = i + 1;
+    size_t m = polisi__lexicon_match(lex, doc, k, POLISI__LEX_RANK, &e);
+    if (m)
+        k += m;
+    else if (next_is(doc, k, "irda")) /* a wrong abbreviation of Ipda seen in print */
+        k++;
+    else
+        return 0;
+    k += next_punct(doc, k, '.');
+    k += read_pol(doc, k);
+    if (next_is(doc, k, "tni"))
+        k++;
+    return next_punct(doc, k, ')') ? k + 1 - i : 0;
+}
+
+/* Reads every suffix after the phrase [i, j) of rank `def`. */
+static void read_suffixes(const polisi__lexicon *lex, const polisi__doc *doc, const rank_def *def,
+                          size_t j, rank_read *r) {
+    memset(r, 0, sizeof *r);
+    int may_be_tni = def->force != POLRI || def->twin != RK_NONE;
+    for (;;) {
+        size_t n = 0, k = j + next_punct(doc, j, '.'); /* "Jend. Pol", "AKBP.(Purn)" */
+        if (!r->pol && !r->tni && (n = read_pol(doc, k)) != 0)
+            r->pol = 1;
+        else if (!r->pol && !r->tni && may_be_tni && next_is(doc, k, "tni"))
+            r->tni = 1, n = 1;
+        else if (!r->retired && (n = read_retired(doc, k, def->force == POLRI)) != 0)
+            r->retired = 1;
+        else if (!r->corps && !r->pol && def->force != POLRI && (n = read_corps(doc, k, r)) != 0)
+            ;
+        else if (!r->bracket && (n = read_bracket(lex, doc, k)) != 0)
+            r->bracket = 1;
+        if (!n)
+            break;
+        j = k + n;
+    }
+    r->end = j;
+}
+
+/* ---- deciding ---- */
+
+/* Words after an ambiguous rank word that show it is not a rank. */
+static const char *const not_names[] = {
+    "utama", "independen", "jenderal", "polisi", "tim", "timnas", "kapal", "klub",
+    "kesebelasan", "bank", "pt", "dan", "atau", "yang",
+};
+
+/* Prefix titles that may stand, lower case, between a rank and a name. */
+static const char *const name_prefixes[] = {"dr", "drs", "dra", "ir", "h", "hj", "prof"};
+
+/* Token i could start a person's name: a capitalized word, an initial, or
+ * a prefix title ("AKBP dr Adam"). */
+static int name_follows(const polisi__doc *doc, size_t i) {
+    i += next_punct(doc, i, ','); /* "AKBP, Mu'at" */
+    if (i >= doc->ntoks || (doc->toks[i].flags & POLISI__TF_LINE_BEFORE))
+        return 0;
+    const polisi__token *t = &doc->toks[i];
+    if (t->kind != POLISI__TOK_WORD)
+        return 0;
+    for (size_t k = 0; k < sizeof name_prefixes / sizeof name_prefixes[0]; k++)
+        if (polisi__tok_is(doc, i, name_prefixes[k]))
+            return 1;
+    if (!(t->flags & (POLISI__TF_CAP | POLISI__TF_UPPER)) || (t->flags & POLISI__TF_LOWER))
+        return 0;
+    for (size_t k = 0; k < sizeof not_names / sizeof not_names[0]; k++)
+        if (polisi__tok_is(doc, i, not_names[k]))
+            return 0;
+    return 1;
+}
+
+/* A headline in Title Case ("Prabowo Peringatkan Jenderal Terlibat Tambang
+ * Ilegal") capitalizes every word, so a capital there is no sign of a name.
+ * True when nearly all longer words of token i's line are capitalized. */
+static int title_case_line(const polisi__doc *doc, size_t i) {
+    size_t a = i, b = i + 1;
+    while (a > 0 && !(doc->toks[a].flags & POLISI__TF_LINE_BEFORE))
+        a--;
+    while (b < doc->ntoks && !(doc->toks[b].flags & POLISI__TF_LINE_BEFORE))
+        b++;
+    size_t words = 0, caps = 0;
+    for (size_t k = a; k < b; k++) {
+        const polisi__token *t = &doc->toks[k];
+        if (t->kind != POLISI__TOK_WORD || t->end - t->start < 4)
+            continue;
+        words++;
+        caps += (t->flags & POLISI__TF_CAP) != 0;
+    }
+    return words >= 5 && caps * 10 >= words * 9;
+}
+
+/* Civil offices named "... Jenderal" ("Inspektorat Jenderal Kementerian PU",
+ * "Sekretaris Jenderal"): the word after them is no rank. */
+static const char *const civil_offices[] = {
+    "inspektorat", "sekretaris", "sekretariat", "direktur", "direktorat", "jaksa", "kejaksaan",
+    "auditor",
+};
+
+static int after_civil_office(const polisi__doc *doc, size_t i) {
+    for (size_t k = 0; i > 0 && k < sizeof civil_offices / sizeof civil_offices[0]; k++)
+        if (polisi__tok_is(doc, i - 1, civil_offices[k]))
+            return 1;
+    return 0;
+}
+
+/* An ambiguous rank word ("Brigadir", "Jenderal", "Mayor", "Irjen") counts
+ * when a suffix makes it a rank, or when it is capitalized and a name
+ * follows outside a headline and outside a civil office's name. */
+static int ambiguous_is_rank(const polisi__doc *doc, size_t i, const rank_read *r) {
+    if (r->pol || r->tni || r->retired || r->corps)
+        return 1;
+    return (doc->toks[i].flags & POLISI__TF_CAP) && name_follows(doc, r->end) &&
+           !after_civil_office(doc, i) && !title_case_line(doc, i);
+}
+
+/* Places named after a person: "Jalan Brigjen Katamso", "KRI Laksamana ...". */
+static const char *const named_places[] = {
+    "jalan", "jl", "jln", "universitas", "gedung", "bandara", "lapangan", "museum",
+    "taman", "monumen", "stadion", "kri", "kapal", "makam", "yayasan",
+};
+
+static int after_named_place(const polisi__doc *doc, size_t i) {
+    if (i == 0)
+        return 0;
+    size_t p = i - 1;
+    if (polisi__tok_punct(doc, p, '.') && p > 0)
+        p--;
+    for (size_t k = 0; k < sizeof named_places / sizeof named_places[0]; k++)
+        if (polisi__tok_is(doc, p, named_places[k]))
+            return 1;
+    return 0;
+}
+
+/* Bare "Jenderal" is Polri in police news unless TNI is named just before
+ * ("Panglima TNI Jenderal ..."). */
+static int tni_context(const polisi__doc *doc, size_t i) {
+    static const char *const words[] = {"tni", "panglima", "ksad", "kasad", "pangdam", "ad"};
+    for (size_t back = 1; back <= 4 && back <= i; back++)
+        for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+            if (polisi__tok_is(doc, i - back, words[k]))
+                return 1;
+    return 0;
+}
+
+static polisi_status emit(polisi__ctx *ctx, size_t i, const rank_def *def, const rank_read *r) {
+    polisi_status st = POLISI_OK;
+    polisi_entity *e = polisi__result_add(ctx->res, ctx->doc, POLISI_RANK, i, r->end, &st);
+    if (!e)
+        return st;
+    const char *code = def->code, *name = def->name;
+    int force = def->force;
+    if (r->pol && def->former_code) {
+        code = def->former_code;
+        name = def->former_name;
+        force = POLRI_FORMER;
+    } else if (r->tni && def->tni_code) {
+        code = def->tni_code;
+    } else if (force == TNI && r->corps) {
+        force = r->corps_force;
+    }
+    e->str[POLISI_FIELD_CODE] = code;
+    e->str[POLISI_FIELD_NAME] = name;
+    e->str[POLISI_FIELD_FORCE] = force_names[force];
+    e->str[POLISI_FIELD_GROUP] = group_names[def->group];
+    if (def->grade)
+        e->grade = def->grade;
+    e->retired = (int8_t)r->retired;
+    if (r->corps && force != POLRI_FORMER)
+        e->str[POLISI_FIELD_CORPS] = r->corps;
+    return POLISI_OK;
+}
+
+/* Tries a rank at token i; returns the token after it, or i when none. */
+static size_t try_rank(polisi__ctx *ctx, size_t i, polisi_status *st) {
+    const polisi__doc *doc = ctx->doc;
+    const polisi__lex_entry *entry;
+    size_t m = polisi__lexicon_match(ctx->ex->lex, doc, i, POLISI__LEX_RANK, &entry);
+    if (!m || after_named_place(doc, i))
+        return i;
+    const rank_def *def = &ranks[entry->value];
+    rank_read r;
+    read_suffixes(ctx->ex->lex, doc, def, i + m, &r);
+    if ((entry->flags & VARIANT_AMBIGUOUS) && !ambiguous_is_rank(doc, i, &r))
+        return i;
+    if (def->twin != RK_NONE && (r.tni || (!r.pol && tni_context(doc, i))))
+        def = &ranks[def->twin];
+    /* A dot right after the rank belongs to it when a name follows on the
+     * same line ("AKBP. Moh. Mukhson"); at a sentence end it does not. */
+    if (next_punct(doc, r.end, '.') && !(doc->toks[r.end].flags & POLISI__TF_SPACE_BEFORE) &&
+        name_follows(doc, r.end + 1))
+        r.end++;
+    *st = emit(ctx, i, def, &r);
+    return r.end;
+}
+
+polisi_status polisi__ranks_find(polisi__ctx *ctx) {
+    const polisi__doc *doc = ctx->doc;
+    for (size_t i = 0; i < doc->ntoks;) {
+        if (doc->toks[i].kind != POLISI__TOK_WORD) {
+            i++;
+            continue;
+        }
+        polisi_status st = POLISI_OK;
+        size_t next = try_rank(ctx, i, &st);
+        if (st != POLISI_OK)
+            return st;
+        i = next > i ? next : i + 1;
+    }
+    return POLISI_OK;
+}

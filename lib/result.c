@@ -1,0 +1,121 @@
+/* result.c: the entities of one call, how they are settled, and the
+ * accessors that read them. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+polisi_entity *polisi__result_add(polisi_result *res, const polisi__doc *doc, polisi_type type,
+                                  size_t tb, size_t te, polisi_status *status) {
+    if (polisi__grow(res->alloc, (void **)&res->ents, &res->cap, res->count + 1,
+                     sizeof *res->ents)) {
+        *status = POLISI_ERR_NOMEM;
+        return NULL;
+    }
+    polisi_entity *e = &res->ents[res->count++];
+    memset(e, 0, sizeof *e);
+    e->owner = res;
+    e->type = (uint8_t)type;
+    e->tok_begin = (uint32_t)tb;
+    e->tok_end = (uint32_t)te;
+    e->start = doc->toks[tb].start;
+    e->end = doc->toks[te - 1].end;
+    e->grade = POLISI__NO_INT;
+    e->retired = -1;
+    e->weekday_ok = -1;
+    return e;
+}
+
+/* Output order (SPEC.md): by start, longer span first; at the same span
+ * the container (person) first, then by type. */
+static int entity_cmp(const void *pa, const void *pb) {
+    const polisi_entity *a = pa, *b = pb;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    if (a->end != b->end)
+        return a->end > b->end ? -1 : 1;
+    return (b->type > a->type) - (b->type < a->type);
+}
+
+void polisi__result_resolve(polisi_result *res, unsigned mask) {
+    qsort(res->ents, res->count, sizeof *res->ents, entity_cmp);
+    /* Sorted by start, so an earlier kept entity of the same type overlaps
+     * this one exactly when its end lies past this start. */
+    uint32_t reach[POLISI_PERSON + 1] = {0};
+    size_t kept = 0;
+    for (size_t i = 0; i < res->count; i++) {
+        polisi_entity *e = &res->ents[i];
+        if (e->start < reach[e->type] || !(mask & POLISI_TYPE_BIT(e->type)))
+            continue;
+        reach[e->type] = e->end;
+        res->ents[kept++] = *e;
+    }
+    res->count = kept;
+}
+
+void polisi_result_free(polisi_result *res) {
+    if (!res)
+        return;
+    const polisi_allocator *a = res->alloc;
+    polisi__arena_free(&res->arena);
+    polisi__free(a, res->ents);
+    polisi__free(a, res->text);
+    polisi__free(a, res->json);
+    polisi__free(a, res);
+}
+
+size_t polisi_result_count(const polisi_result *res) { return res ? res->count : 0; }
+
+const polisi_entity *polisi_result_entity(const polisi_result *res, size_t i) {
+    return res && i < res->count ? &res->ents[i] : NULL;
+}
+
+polisi_type polisi_entity_type(const polisi_entity *e) { return (polisi_type)(e ? e->type : 0); }
+
+size_t polisi_entity_start(const polisi_entity *e) { return e ? e->start : 0; }
+
+size_t polisi_entity_end(const polisi_entity *e) { return e ? e->end : 0; }
+
+const char *polisi_entity_text(const polisi_entity *e, size_t *len) {
+    if (!e) {
+        if (len)
+            *len = 0;
+        return NULL;
+    }
+    if (len)
+        *len = e->end - e->start;
+    return e->owner->text + e->start;
+}
+
+static int is_string_field(polisi_field f) {
+    return f >= 0 && f < POLISI_FIELD_COUNT && f != POLISI_FIELD_GRADE &&
+           f != POLISI_FIELD_RETIRED && f != POLISI_FIELD_WEEKDAY_OK && f != POLISI_FIELD_TITLES;
+}
+
+const char *polisi_entity_string(const polisi_entity *e, polisi_field f) {
+    return e && is_string_field(f) ? e->str[f] : NULL;
+}
+
+polisi_status polisi_entity_int(const polisi_entity *e, polisi_field f, int *out) {
+    if (!e || !out)
+        return POLISI_ERR_INVALID_ARG;
+    int v;
+    switch (f) {
+    case POLISI_FIELD_GRADE: v = e->grade; break;
+    case POLISI_FIELD_RETIRED: v = e->retired < 0 ? POLISI__NO_INT : e->retired; break;
+    case POLISI_FIELD_WEEKDAY_OK: v = e->weekday_ok < 0 ? POLISI__NO_INT : e->weekday_ok; break;
+    default: return POLISI_ERR_NO_FIELD;
+    }
+    if (v == POLISI__NO_INT)
+        return POLISI_ERR_NO_FIELD;
+    *out = v;
+    return POLISI_OK;
+}
+
+size_t polisi_entity_list_count(const polisi_entity *e, polisi_field f) {
+    return e && f == POLISI_FIELD_TITLES ? e->ntitles : 0;
+}
+
+const char *polisi_entity_list_item(const polisi_entity *e, polisi_field f, size_t i) {
+    return e && f == POLISI_FIELD_TITLES && i < e->ntitles ? e->titles[i] : NULL;
+}

@@ -1,0 +1,321 @@
+/*
+ * scanner.c: one pass over the bytes makes the token array.
+ *
+ * ASCII, which is nearly all of Indonesian news, takes a fast path: a
+ * lookup table classifies each byte and letters are lower-cased inline.
+ * Other code points go through utf8proc for their category and for the
+ * key (case fold + compatibility decomposition - marks, lumped punctuation).
+ * Bytes that are not UTF-8 become INVALID tokens: offsets never shift.
+ */
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "internal.h"
+
+/* Byte classes of the ASCII fast path. */
+enum { C_OTHER = 0, C_SPACE, C_NEWLINE, C_CR, C_UPPER, C_LOWER, C_DIGIT, C_PUNCT, C_HIGH };
+
+static const unsigned char ascii_class[256] = {
+    [0] = C_SPACE, /* NUL is just a separator */
+    ['\t'] = C_SPACE, ['\v'] = C_SPACE, ['\f'] = C_SPACE, [' '] = C_SPACE,
+    ['\n'] = C_NEWLINE, ['\r'] = C_CR,
+    ['A'] = C_UPPER, ['B'] = C_UPPER, ['C'] = C_UPPER, ['D'] = C_UPPER, ['E'] = C_UPPER,
+    ['F'] = C_UPPER, ['G'] = C_UPPER, ['H'] = C_UPPER, ['I'] = C_UPPER, ['J'] = C_UPPER,
+    ['K'] = C_UPPER, ['L'] = C_UPPER, ['M'] = C_UPPER, ['N'] = C_UPPER, ['O'] = C_UPPER,
+    ['P'] = C_UPPER, ['Q'] = C_UPPER, ['R'] = C_UPPER, ['S'] = C_UPPER, ['T'] = C_UPPER,
+    ['U'] = C_UPPER, ['V'] = C_UPPER, ['W'] = C_UPPER, ['X'] = C_UPPER, ['Y'] = C_UPPER,
+    ['Z'] = C_UPPER,
+    ['a'] = C_LOWER, ['b'] = C_LOWER, ['c'] = C_LOWER, ['d'] = C_LOWER, ['e'] = C_LOWER,
+    ['f'] = C_LOWER, ['g'] = C_LOWER, ['h'] = C_LOWER, ['i'] = C_LOWER, ['j'] = C_LOWER,
+    ['k'] = C_LOWER, ['l'] = C_LOWER, ['m'] = C_LOWER, ['n'] = C_LOWER, ['o'] = C_LOWER,
+    ['p'] = C_LOWER, ['q'] = C_LOWER, ['r'] = C_LOWER, ['s'] = C_LOWER, ['t'] = C_LOWER,
+    ['u'] = C_LOWER, ['v'] = C_LOWER, ['w'] = C_LOWER, ['x'] = C_LOWER, ['y'] = C_LOWER,
+    ['z'] = C_LOWER,
+    ['0'] = C_DIGIT, ['1'] = C_DIGIT, ['2'] = C_DIGIT, ['3'] = C_DIGIT, ['4'] = C_DIGIT,
+    ['5'] = C_DIGIT, ['6'] = C_DIGIT, ['7'] = C_DIGIT, ['8'] = C_DIGIT, ['9'] = C_DIGIT,
+    ['!'] = C_PUNCT, ['"'] = C_PUNCT, ['#'] = C_PUNCT, ['$'] = C_PUNCT, ['%'] = C_PUNCT,
+    ['&'] = C_PUNCT, ['\''] = C_PUNCT, ['('] = C_PUNCT, [')'] = C_PUNCT, ['*'] = C_PUNCT,
+    ['+'] = C_PUNCT, [','] = C_PUNCT, ['-'] = C_PUNCT, ['.'] = C_PUNCT, ['/'] = C_PUNCT,
+    [':'] = C_PUNCT, [';'] = C_PUNCT, ['<'] = C_PUNCT, ['='] = C_PUNCT, ['>'] = C_PUNCT,
+    ['?'] = C_PUNCT, ['@'] = C_PUNCT, ['['] = C_PUNCT, ['\\'] = C_PUNCT, [']'] = C_PUNCT,
+    ['^'] = C_PUNCT, ['_'] = C_PUNCT, ['`'] = C_PUNCT, ['{'] = C_PUNCT, ['|'] = C_PUNCT,
+    ['}'] = C_PUNCT, ['~'] = C_PUNCT,
+    /* other control bytes stay C_OTHER: each is a punctuation token */
+};
+
+static int byte_class(unsigned char c) { return c >= 0x80 ? C_HIGH : ascii_class[c]; }
+
+uint32_t polisi__hash(const char *s, size_t len) {
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/* ---- the scan state ---- */
+
+typedef struct scan {
+    polisi__doc *doc;
+    const unsigned char *s;
+    size_t len, pos;
+    unsigned pending; /* flags for the next token */
+    int newlines;     /* line breaks since the last token */
+} scan;
+
+static int keys_reserve(polisi__doc *doc, size_t more) {
+    if (more > UINT32_MAX - doc->keys_len)
+        return -1;
+    return polisi__grow(doc->alloc, (void **)&doc->keys, &doc->keys_cap, doc->keys_len + more, 1);
+}
+
+static polisi__token *push_token(scan *sc, size_t start, uint8_t kind) {
+    polisi__doc *doc = sc->doc;
+    if (polisi__grow(doc->alloc, (void **)&doc->toks, &doc->cap, doc->ntoks + 1,
+                     sizeof *doc->toks))
+        return NULL;
+    polisi__token *t = &doc->toks[doc->ntoks++];
+    t->start = (uint32_t)start;
+    t->end = (uint32_t)start;
+    t->key = (uint32_t)doc->keys_len;
+    t->key_len = 0;
+    t->hash = 0;
+    t->kind = kind;
+    t->flags = (uint8_t)sc->pending;
+    if (sc->newlines > 0)
+        t->flags |= POLISI__TF_LINE_BEFORE;
+    if (sc->newlines > 1)
+        t->flags |= POLISI__TF_PARA_BEFORE;
+    sc->pending = 0;
+    sc->newlines = 0;
+    return t;
+}
+
+static void finish_key(polisi__doc *doc, polisi__token *t) {
+    t->key_len = (uint32_t)(doc->keys_len - t->key);
+    t->hash = polisi__hash(doc->keys + t->key, t->key_len);
+}
+
+/* The key form of one code point: case-folded, compatibility-decomposed,
+ * without marks, punctuation lumped to ASCII. Returns the count in buf. */
+static int fold_decompose(utf8proc_int32_t cp, utf8proc_int32_t buf[32]) {
+    int bound = 0;
+    utf8proc_ssize_t n = utf8proc_decompose_char(
+        cp, buf, 32,
+        UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_COMPAT | UTF8PROC_STRIPMARK |
+            UTF8PROC_LUMP | UTF8PROC_IGNORE,
+        &bound);
+    if (n < 0 || n > 32) { /* not for a valid code point; keep it as is */
+        buf[0] = cp;
+        n = 1;
+    }
+    return (int)n;
+}
+
+/* Appends the key form of code point cp to the keys; 0 or -1 (nomem). */
+static int fold_cp(polisi__doc *doc, utf8proc_int32_t cp) {
+    utf8proc_int32_t buf[32];
+    int n = fold_decompose(cp, buf);
+    if (keys_reserve(doc, (size_t)n * 4))
+        return -1;
+    for (int i = 0; i < n; i++)
+        doc->keys_len += (size_t)utf8proc_encode_char(buf[i], (utf8proc_uint8_t *)doc->keys + doc->keys_len);
+    return 0;
+}
+
+/* What a non-ASCII code point is to the scanner. */
+enum { U_WORD, U_UPPER, U_LOWER, U_SPACE, U_LINE, U_PUNCT };
+
+static int unicode_role(utf8proc_int32_t cp) {
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LT: return U_UPPER;
+    case UTF8PROC_CATEGORY_LL: return U_LOWER;
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_ND: return U_WORD;
+    case UTF8PROC_CATEGORY_ZS: return U_SPACE;
+    case UTF8PROC_CATEGORY_ZL:
+    case UTF8PROC_CATEGORY_ZP: return U_LINE;
+    case UTF8PROC_CATEGORY_CF: return U_SPACE; /* ZWSP, BOM, soft hyphen: invisible */
+    default: return cp == 0x85 ? U_LINE : U_PUNCT;
+    }
+}
+
+/* Decodes the code point at sc->pos; returns its byte length, or -1 when
+ * the bytes there are not UTF-8 (then exactly one byte is invalid). */
+static int decode(const scan *sc, utf8proc_int32_t *cp) {
+    utf8proc_ssize_t n = utf8proc_iterate(sc->s + sc->pos, (utf8proc_ssize_t)(sc->len - sc->pos), cp);
+    return n > 0 ? (int)n : -1;
+}
+
+/* A word: a run of letters, marks and digits, ASCII or not. */
+static int scan_word(scan *sc) {
+    polisi__doc *doc = sc->doc;
+    polisi__token *t = push_token(sc, sc->pos, POLISI__TOK_NUMBER);
+    if (!t)
+        return -1;
+    int upper = 0, lower = 0, first = 1, all_digits = 1;
+    while (sc->pos < sc->len) {
+        unsigned char c = sc->s[sc->pos];
+        int cls = byte_class(c);
+        if (cls == C_UPPER || cls == C_LOWER || cls == C_DIGIT) {
+            if (keys_reserve(doc, 1))
+                return -1;
+            doc->keys[doc->keys_len++] = (char)(cls == C_UPPER ? c + 32 : c);
+            if (cls != C_DIGIT) {
+                all_digits = 0;
+                upper += cls == C_UPPER;
+                lower += cls == C_LOWER;
+                if (first && cls == C_UPPER)
+                    t->flags |= POLISI__TF_CAP;
+                first = 0;
+            }
+            sc->pos++;
+            continue;
+        }
+        if (cls != C_HIGH)
+            break;
+        utf8proc_int32_t cp;
+        int n = decode(sc, &cp);
+        if (n < 0)
+            break;
+        int role = unicode_role(cp);
+        if (role != U_WORD && role != U_UPPER && role != U_LOWER)
+            break;
+        all_digits = 0;
+        upper += role == U_UPPER;
+        lower += role == U_LOWER;
+        if (first && role == U_UPPER)
+            t->flags |= POLISI__TF_CAP;
+        if (role != U_WORD)
+            first = 0;
+        if (fold_cp(doc, cp))
+            return -1;
+        sc->pos += (size_t)n;
+    }
+    t = &doc->toks[doc->ntoks - 1];
+    t->end = (uint32_t)sc->pos;
+    if (!all_digits)
+        t->kind = POLISI__TOK_WORD;
+    if (upper && !lower)
+        t->flags |= POLISI__TF_UPPER;
+    if (lower && !upper)
+        t->flags |= POLISI__TF_LOWER;
+    finish_key(doc, t);
+    return 0;
+}
+
+/* One punctuation code point of n bytes; its key is lumped ("’" -> "'"). */
+static int scan_punct(scan *sc, utf8proc_int32_t cp, int n) {
+    polisi__token *t = push_token(sc, sc->pos, POLISI__TOK_PUNCT);
+    if (!t)
+        return -1;
+    if (cp < 0x80) {
+        if (keys_reserve(sc->doc, 1))
+            return -1;
+        sc->doc->keys[sc->doc->keys_len++] = (char)cp;
+    } else if (fold_cp(sc->doc, cp)) {
+        return -1;
+    }
+    t = &sc->doc->toks[sc->doc->ntoks - 1];
+    sc->pos += (size_t)n;
+    t->end = (uint32_t)sc->pos;
+    finish_key(sc->doc, t);
+    return 0;
+}
+
+/* A run of bytes that are not UTF-8; its key is U+FFFD. */
+static int scan_invalid(scan *sc) {
+    polisi__token *t = push_token(sc, sc->pos, POLISI__TOK_INVALID);
+    if (!t)
+        return -1;
+    utf8proc_int32_t cp;
+    do
+        sc->pos++;
+    while (sc->pos < sc->len && sc->s[sc->pos] >= 0x80 && decode(sc, &cp) < 0);
+    if (keys_reserve(sc->doc, 3))
+        return -1;
+    memcpy(sc->doc->keys + sc->doc->keys_len, "\xEF\xBF\xBD", 3);
+    sc->doc->keys_len += 3;
+    t = &sc->doc->toks[sc->doc->ntoks - 1];
+    t->end = (uint32_t)sc->pos;
+    finish_key(sc->doc, t);
+    return 0;
+}
+
+static void space(scan *sc, int newline) {
+    sc->pending |= POLISI__TF_SPACE_BEFORE;
+    sc->newlines += newline;
+}
+
+/* Handles the non-ASCII code point at sc->pos. */
+static int scan_high(scan *sc) {
+    utf8proc_int32_t cp;
+    int n = decode(sc, &cp);
+    if (n < 0)
+        return scan_invalid(sc);
+    switch (unicode_role(cp)) {
+    case U_SPACE: space(sc, 0); break;
+    case U_LINE: space(sc, 1); break;
+    case U_PUNCT: return scan_punct(sc, cp, n);
+    default: return scan_word(sc);
+    }
+    sc->pos += (size_t)n;
+    return 0;
+}
+
+static int scan_one(scan *sc) {
+    unsigned char c = sc->s[sc->pos];
+    switch (byte_class(c)) {
+    case C_SPACE: space(sc, 0); sc->pos++; return 0;
+    case C_NEWLINE: space(sc, 1); sc->pos++; return 0;
+    case C_CR: /* CRLF is one line break */
+        space(sc, !(sc->pos + 1 < sc->len && sc->s[sc->pos + 1] == '\n'));
+        sc->pos++;
+        return 0;
+    case C_UPPER:
+    case C_LOWER:
+    case C_DIGIT: return scan_word(sc);
+    case C_HIGH: return scan_high(sc);
+    default: return scan_punct(sc, c, 1);
+    }
+}
+
+polisi_status polisi__scan(polisi__doc *doc, const char *text, size_t len,
+                           const polisi_allocator *alloc) {
+    doc->text = text;
+    doc->len = len;
+    doc->alloc = alloc;
+    /* Most news runs about one token per six bytes; reserve that up front. */
+    if (polisi__grow(alloc, (void **)&doc->toks, &doc->cap, len / 5 + 16, sizeof *doc->toks) ||
+        keys_reserve(doc, len + 16))
+        return POLISI_ERR_NOMEM;
+    scan sc = {doc, (const unsigned char *)text, len, 0, 0, 0};
+    while (sc.pos < len)
+        if (scan_one(&sc))
+            return POLISI_ERR_NOMEM;
+    return POLISI_OK;
+}
+
+void polisi__doc_free(polisi__doc *doc) {
+    polisi__free(doc->alloc, doc->toks);
+    polisi__free(doc->alloc, doc->keys);
+    memset(doc, 0, sizeof *doc);
+}
+
+int polisi__tok_is(const polisi__doc *doc, size_t i, const char *s) {
+    const polisi__token *t = &doc->toks[i];
+    size_t n = strlen(s);
+    return t->key_len == n && memcmp(doc->keys + t->key, s, n) == 0;
+}
+
+int polisi__tok_punct(const polisi__doc *doc, size_t i, char c) {
+    const polisi__token *t = &doc->toks[i];
+    return t->kind == POLISI__TOK_PUNCT && t->key_len == 1 && doc->keys[t->key] == c;
+}
