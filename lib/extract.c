@@ -5,17 +5,21 @@
 #include "internal.h"
 
 /* A recognizer: its phrases for the lexicon and the pass that finds its
- * entities. `needs` are the reported types that make it run. */
+ * entities. `needs` are the reported types that make it run. Recognizers of
+ * phase 2 (assemblers: persons) run after the entities of phase 1 are
+ * sorted and settled, and read them from ctx->res. */
 typedef struct recognizer {
     unsigned needs;
+    int phase;
     polisi_status (*register_phrases)(polisi__lexicon *lex);
     polisi_status (*find)(polisi__ctx *ctx);
 } recognizer;
 
 #define BIT(t) POLISI_TYPE_BIT(POLISI_##t)
 
+/* Persons are built from every other type, so asking for them runs all. */
 static const recognizer recognizers[] = {
-    {BIT(RANK) | BIT(PERSON), polisi__ranks_register, polisi__ranks_find},
+    {BIT(RANK) | BIT(PERSON), 1, polisi__ranks_register, polisi__ranks_find},
 };
 
 #define NRECOGNIZERS (sizeof recognizers / sizeof recognizers[0])
@@ -82,9 +86,9 @@ static polisi_status new_result(const polisi_extractor *ex, const char *text, si
     return POLISI_OK;
 }
 
-static polisi_status run_recognizers(polisi__ctx *ctx, unsigned mask) {
+static polisi_status run_recognizers(polisi__ctx *ctx, unsigned mask, int phase) {
     for (size_t i = 0; i < NRECOGNIZERS; i++) {
-        if (!(recognizers[i].needs & mask))
+        if (recognizers[i].phase != phase || !(recognizers[i].needs & mask))
             continue;
         polisi_status st = recognizers[i].find(ctx);
         if (st != POLISI_OK)
@@ -117,7 +121,11 @@ polisi_status polisi_extract(const polisi_extractor *ex, const char *text, size_
     st = polisi__scan(&doc, res->text, len, &ex->opts.alloc);
     if (st == POLISI_OK) {
         polisi__ctx ctx = {ex, &doc, res, options};
-        st = run_recognizers(&ctx, mask);
+        st = run_recognizers(&ctx, mask, 1);
+        if (st == POLISI_OK) {
+            polisi__result_resolve(res, POLISI_ALL_TYPES);
+            st = run_recognizers(&ctx, mask, 2);
+        }
     }
     polisi__doc_free(&doc);
     if (st == POLISI_OK) {
