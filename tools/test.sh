@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# One command from a fresh clone to the whole test suite (CI runs this too):
+#   1. installs the dependencies (apt-get; see tools/deps.sh),
+#   2. a fresh RelWithDebInfo build with -Werror in build-test/, then ctest,
+#   3. a fresh ASan + UBSan build in build-asan/, then ctest,
+#   4. the CLI and the unit tests of step 2 under valgrind.
+#
+#   bash tools/test.sh        JOBS=N for another number of build jobs (default 2)
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+jobs=${JOBS:-2}
+start=$SECONDS
+step() { printf '\n===== %s (%ds)\n' "$*" $((SECONDS - start)); }
+
+step "dependencies"
+bash "$root/tools/deps.sh" --test
+
+build_and_test() {
+  local dir=$1; shift
+  rm -rf "$dir"
+  cmake -S "$root" -B "$dir" -DPOLISI_WERROR=ON -DPOLISI_BUILD_TESTS=ON -DPOLISI_BUILD_CLI=ON "$@"
+  cmake --build "$dir" --parallel "$jobs"
+  (cd "$dir" && ctest --output-on-failure --parallel "$jobs")
+}
+
+step "build + ctest (RelWithDebInfo, -Werror): build-test/"
+build_and_test "$root/build-test" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+step "build + ctest (ASan + UBSan): build-asan/"
+build_and_test "$root/build-asan" -DCMAKE_BUILD_TYPE=Debug -DPOLISI_SANITIZE=ON
+
+step "valgrind"
+if ! command -v valgrind >/dev/null 2>&1; then
+  echo "valgrind not installed: skipped"
+else
+  # PCRE2's JIT writes code at run time: valgrind must re-check it.
+  vg=(valgrind -q --error-exitcode=1 --leak-check=full
+      --errors-for-leak-kinds=definite,indirect --smc-check=all-non-file)
+  ran=0
+  under_valgrind() {  # NAME PROGRAM ARGS...: quiet unless it fails
+    local name=$1 log="$root/build-test/valgrind-$1.log"; shift
+    [ -x "$1" ] || { echo "-- $name: not built, skipped"; return 0; }
+    echo "-- valgrind $name"
+    if ! "${vg[@]}" "$@" >"$log" 2>&1; then
+      cat "$log"
+      echo "valgrind: $name failed (log: $log)" >&2
+      exit 1
+    fi
+    ran=$((ran + 1))
+  }
+  under_valgrind polisi "$root/build-test/polisi" --pretty "$root/tools/sample-article.txt"
+  under_valgrind test_api "$root/build-test/tests/test_api"
+  under_valgrind spec "$root/build-test/tests/spec_runner" "$root/tests/spec"
+  echo "valgrind: $ran program(s) clean"
+fi
+
+step "all tests passed"
