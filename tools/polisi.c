@@ -345,7 +345,7 @@ static int write_record(worker *w, const record *rec, const jr_value *id, polisi
 static int process_line(const shared *sh, worker *w, const record *rec)
 {
     jr_value *root = NULL;
-    const jr_value *text, *date;
+    const jr_value *text = NULL, *date = NULL;
     polisi_result *result = NULL;
     char msg[256];
     int r = -1;
