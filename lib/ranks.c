@@ -354,6 +354,21 @@ static polisi_status emit(polisi__ctx *ctx, size_t i, const rank_def *def, const
     return POLISI_OK;
 }
 
+/* A dot right after a rank is the abbreviation's when a name of two parts
+ * follows ("AKBP. Moh. Mukhson", "AKP. JONI SIREGAR"); before a sentence
+ * ("Bripka. Sebelumnya ia ...") it ends the sentence. */
+static int abbreviation_dot(const polisi__doc *doc, size_t dot) {
+    if (!next_punct(doc, dot, '.') || (doc->toks[dot].flags & POLISI__TF_SPACE_BEFORE) ||
+        !name_follows(doc, dot + 1))
+        return 0;
+    size_t after = dot + 2;
+    if (after >= doc->ntoks || (doc->toks[after].flags & POLISI__TF_LINE_BEFORE))
+        return 0;
+    const polisi__token *t = &doc->toks[after];
+    return t->kind == POLISI__TOK_PUNCT ? polisi__tok_punct(doc, after, '.')
+                                        : !(t->flags & POLISI__TF_LOWER);
+}
+
 /* Tries a rank at token i; returns the token after it, or i when none. */
 static size_t try_rank(polisi__ctx *ctx, size_t i, polisi_status *st) {
     const polisi__doc *doc = ctx->doc;
@@ -368,10 +383,7 @@ static size_t try_rank(polisi__ctx *ctx, size_t i, polisi_status *st) {
         return i;
     if (def->twin != RK_NONE && (r.tni || (!r.pol && tni_context(doc, i))))
         def = &ranks[def->twin];
-    /* A dot right after the rank belongs to it when a name follows on the
-     * same line ("AKBP. Moh. Mukhson"); at a sentence end it does not. */
-    if (next_punct(doc, r.end, '.') && !(doc->toks[r.end].flags & POLISI__TF_SPACE_BEFORE) &&
-        name_follows(doc, r.end + 1))
+    if (abbreviation_dot(doc, r.end))
         r.end++;
     *st = emit(ctx, i, def, &r);
     return r.end;

@@ -101,6 +101,12 @@ static void finish_key(polisi__doc *doc, polisi__token *t) {
 /* The key form of one code point: case-folded, compatibility-decomposed,
  * without marks, punctuation lumped to ASCII. Returns the count in buf. */
 static int fold_decompose(utf8proc_int32_t cp, utf8proc_int32_t buf[32]) {
+    /* utf8proc lumps single quotes to "'" but leaves double ones alone */
+    if (cp == 0x201C || cp == 0x201D || cp == 0x201E || cp == 0x201F || cp == 0x00AB ||
+        cp == 0x00BB || cp == 0x2033) {
+        buf[0] = '"';
+        return 1;
+    }
     int bound = 0;
     utf8proc_ssize_t n = utf8proc_decompose_char(
         cp, buf, 32,

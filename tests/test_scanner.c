@@ -1,0 +1,220 @@
+/* test_scanner.c: white-box tests of the scanner and the lexicon, the two
+ * pieces every recognizer stands on. Links the static polisi_internal. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static void *t_malloc(size_t n, void *ud) { (void)ud; return malloc(n); }
+static void *t_realloc(void *p, size_t n, void *ud) { (void)ud; return realloc(p, n); }
+static void t_free(void *p, void *ud) { (void)ud; free(p); }
+static const polisi_allocator std_alloc = {t_malloc, t_realloc, t_free, NULL};
+
+static void scan(polisi__doc *doc, const char *text, size_t len) {
+    memset(doc, 0, sizeof *doc);
+    assert_int_equal(polisi__scan(doc, text, len, &std_alloc), POLISI_OK);
+}
+
+/* Token i's key is exactly `want`. */
+static void assert_key(const polisi__doc *doc, size_t i, const char *want) {
+    assert_true(i < doc->ntoks);
+    assert_int_equal(doc->toks[i].key_len, strlen(want));
+    assert_memory_equal(polisi__tok_key(doc, i), want, strlen(want));
+}
+
+static void assert_span(const polisi__doc *doc, size_t i, size_t start, size_t end) {
+    assert_int_equal(doc->toks[i].start, start);
+    assert_int_equal(doc->toks[i].end, end);
+}
+
+static void test_words_numbers_punct(void **state) {
+    (void)state;
+    const char *s = "Kapolsek AKP SUKONO, S.H. (05/11/2018)";
+    polisi__doc doc;
+    scan(&doc, s, strlen(s));
+    const char *keys[] = {"kapolsek", "akp", "sukono", ",", "s", ".", "h", ".",
+                          "(",        "05",  "/",      "11", "/", "2018", ")"};
+    assert_int_equal(doc.ntoks, sizeof keys / sizeof keys[0]);
+    for (size_t i = 0; i < doc.ntoks; i++)
+        assert_key(&doc, i, keys[i]);
+    assert_int_equal(doc.toks[0].kind, POLISI__TOK_WORD);
+    assert_true(doc.toks[0].flags & POLISI__TF_CAP);
+    assert_false(doc.toks[0].flags & POLISI__TF_UPPER);
+    assert_true(doc.toks[1].flags & POLISI__TF_UPPER);
+    assert_true(doc.toks[2].flags & POLISI__TF_UPPER);
+    assert_int_equal(doc.toks[3].kind, POLISI__TOK_PUNCT);
+    assert_false(doc.toks[3].flags & POLISI__TF_SPACE_BEFORE);
+    assert_int_equal(doc.toks[9].kind, POLISI__TOK_NUMBER);
+    assert_span(&doc, 13, 33, 37);
+    polisi__doc_free(&doc);
+}
+
+static void test_nbsp_crlf_keep_offsets(void **state) {
+    (void)state;
+    const char s[] = "AKP\xc2\xa0SUKONO\r\nhadir\r\n\r\nKompol";
+    polisi__doc doc;
+    scan(&doc, s, sizeof s - 1);
+    assert_int_equal(doc.ntoks, 4);
+    assert_span(&doc, 0, 0, 3);
+    assert_span(&doc, 1, 5, 11); /* NBSP is two bytes of space */
+    assert_true(doc.toks[1].flags & POLISI__TF_SPACE_BEFORE);
+    assert_false(doc.toks[1].flags & POLISI__TF_LINE_BEFORE);
+    assert_true(doc.toks[2].flags & POLISI__TF_LINE_BEFORE);
+    assert_false(doc.toks[2].flags & POLISI__TF_PARA_BEFORE); /* CRLF is one break */
+    assert_true(doc.toks[3].flags & POLISI__TF_PARA_BEFORE);
+    assert_key(&doc, 3, "kompol");
+    polisi__doc_free(&doc);
+}
+
+static void test_curly_quotes_fold(void **state) {
+    (void)state;
+    const char *s = "Jum\xe2\x80\x99" "at \xe2\x80\x9cKOMBES\xe2\x80\x9d";
+    polisi__doc doc;
+    scan(&doc, s, strlen(s));
+    assert_int_equal(doc.ntoks, 6);
+    assert_key(&doc, 1, "'");
+    assert_span(&doc, 1, 3, 6);
+    assert_key(&doc, 3, "\"");
+    assert_key(&doc, 4, "kombes");
+    assert_span(&doc, 4, 12, 18);
+    polisi__doc_free(&doc);
+}
+
+static void test_non_ascii_letters(void **state) {
+    (void)state;
+    const char *s = "\xc3\x89MILE caf\xc3\xa9 \xef\xbd\x8b\xef\xbd\x8f\xef\xbd\x8d"; /* ÉMILE café ｋｏｍ */
+    polisi__doc doc;
+    scan(&doc, s, strlen(s));
+    assert_int_equal(doc.ntoks, 3);
+    assert_key(&doc, 0, "emile");
+    assert_true(doc.toks[0].flags & POLISI__TF_UPPER);
+    assert_true(doc.toks[0].flags & POLISI__TF_CAP);
+    assert_key(&doc, 1, "cafe");
+    assert_true(doc.toks[1].flags & POLISI__TF_LOWER);
+    assert_key(&doc, 2, "kom");
+    assert_span(&doc, 2, 13, 22);
+    polisi__doc_free(&doc);
+}
+
+static void test_invalid_utf8_and_nul(void **state) {
+    (void)state;
+    /* overlong, lone continuation, truncated sequence, 0xFF, surrogate, NUL */
+    const char s[] = "A\xc0\xaf" "B\x80" "C\xe2\x82" "D\xff" "E\xed\xa0\x80" "F\x00G";
+    polisi__doc doc;
+    scan(&doc, s, sizeof s - 1);
+    size_t words = 0, invalid = 0;
+    uint32_t prev_end = 0;
+    for (size_t i = 0; i < doc.ntoks; i++) {
+        assert_true(doc.toks[i].start >= prev_end); /* ordered, never overlapping */
+        assert_true(doc.toks[i].end > doc.toks[i].start);
+        assert_true(doc.toks[i].end <= sizeof s - 1);
+        prev_end = doc.toks[i].end;
+        words += doc.toks[i].kind == POLISI__TOK_WORD;
+        invalid += doc.toks[i].kind == POLISI__TOK_INVALID;
+    }
+    assert_int_equal(words, 7); /* A B C D E F G stay separate words */
+    assert_int_equal(invalid, 5);
+    assert_span(&doc, doc.ntoks - 1, sizeof s - 2, sizeof s - 1);
+    assert_true(doc.toks[doc.ntoks - 1].flags & POLISI__TF_SPACE_BEFORE); /* NUL separates */
+    polisi__doc_free(&doc);
+}
+
+static void test_empty_and_spaces_only(void **state) {
+    (void)state;
+    polisi__doc doc;
+    scan(&doc, "", 0);
+    assert_int_equal(doc.ntoks, 0);
+    polisi__doc_free(&doc);
+    scan(&doc, " \t\r\n\xc2\xa0 ", 7);
+    assert_int_equal(doc.ntoks, 0);
+    polisi__doc_free(&doc);
+}
+
+static polisi__lexicon *small_lexicon(void) {
+    polisi__lexicon *lex;
+    assert_int_equal(polisi__lexicon_new(&std_alloc, &lex), POLISI_OK);
+    assert_int_equal(polisi__lexicon_add(lex, "brigadir", POLISI__LEX_RANK, 1, 0), POLISI_OK);
+    assert_int_equal(polisi__lexicon_add(lex, "Brigadir Jenderal", POLISI__LEX_RANK, 2, 0), POLISI_OK);
+    assert_int_equal(polisi__lexicon_add(lex, "brigadir jenderal polisi", POLISI__LEX_RANK, 3, 0),
+                     POLISI_OK);
+    assert_int_equal(polisi__lexicon_add(lex, "pol", POLISI__LEX_RANK_SUFFIX, 4, 0), POLISI_OK);
+    assert_int_equal(polisi__lexicon_add(lex, "S.H.", POLISI__LEX_RANK_SUFFIX, 5, 0), POLISI_OK);
+    assert_int_equal(polisi__lexicon_freeze(lex), POLISI_OK);
+    return lex;
+}
+
+static void test_lexicon_longest_match(void **state) {
+    (void)state;
+    polisi__lexicon *lex = small_lexicon();
+    const char *s = "BRIGADIR JENDERAL Polisi X, Brigadir Jenderal\nPolisi, brigadir Pol, S. H.";
+    polisi__doc doc;
+    scan(&doc, s, strlen(s));
+    const polisi__lex_entry *e = NULL;
+    assert_int_equal(polisi__lexicon_match(lex, &doc, 0, POLISI__LEX_RANK, &e), 3);
+    assert_int_equal(e->value, 3);
+    /* a phrase never crosses a line break */
+    assert_int_equal(polisi__lexicon_match(lex, &doc, 5, POLISI__LEX_RANK, &e), 2);
+    assert_int_equal(e->value, 2);
+    /* classes are separate: "pol" is no rank */
+    assert_int_equal(polisi__lexicon_match(lex, &doc, 9, POLISI__LEX_RANK, &e), 1);
+    assert_int_equal(polisi__lexicon_match(lex, &doc, 10, POLISI__LEX_RANK, &e), 0);
+    assert_int_equal(polisi__lexicon_match(lex, &doc, 10, POLISI__LEX_RANK_SUFFIX, &e), 1);
+    /* punctuation is part of phrases; spaces between tokens are not */
+    assert_int_equal(polisi__lexicon_match(lex, &doc, 12, POLISI__LEX_RANK_SUFFIX, &e), 4);
+    assert_int_equal(e->value, 5);
+    /* out of range is no match */
+    assert_int_equal(polisi__lexicon_match(lex, &doc, doc.ntoks, POLISI__LEX_RANK, &e), 0);
+    polisi__doc_free(&doc);
+    polisi__lexicon_free(lex);
+}
+
+static void test_arena_and_grow(void **state) {
+    (void)state;
+    polisi__arena arena;
+    polisi__arena_init(&arena, &std_alloc);
+    char *a = polisi__arena_strndup(&arena, "Polres", 6);
+    char *big = polisi__arena_alloc(&arena, 100000); /* larger than a block */
+    char *b = polisi__arena_strndup(&arena, "Magetan", 7);
+    assert_non_null(big);
+    assert_string_equal(a, "Polres");
+    assert_string_equal(b, "Magetan");
+    memset(big, 'x', 100000);
+    assert_string_equal(a, "Polres");
+    polisi__arena_free(&arena);
+
+    int *items = NULL;
+    size_t cap = 0;
+    assert_int_equal(polisi__grow(&std_alloc, (void **)&items, &cap, 1000, sizeof *items), 0);
+    assert_true(cap >= 1000);
+    assert_int_equal(polisi__grow(&std_alloc, (void **)&items, &cap, SIZE_MAX / 2, sizeof *items), -1);
+    assert_true(cap >= 1000); /* unchanged on failure */
+    free(items);
+}
+
+static void test_valid_date(void **state) {
+    (void)state;
+    assert_true(polisi__valid_date(2024, 2, 29));
+    assert_false(polisi__valid_date(2023, 2, 29));
+    assert_false(polisi__valid_date(1900, 2, 29));
+    assert_true(polisi__valid_date(2000, 2, 29));
+    assert_false(polisi__valid_date(2018, 13, 1));
+    assert_false(polisi__valid_date(2018, 4, 31));
+    assert_false(polisi__valid_date(0, 1, 1));
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_words_numbers_punct),   cmocka_unit_test(test_nbsp_crlf_keep_offsets),
+        cmocka_unit_test(test_curly_quotes_fold),     cmocka_unit_test(test_non_ascii_letters),
+        cmocka_unit_test(test_invalid_utf8_and_nul),  cmocka_unit_test(test_empty_and_spaces_only),
+        cmocka_unit_test(test_lexicon_longest_match), cmocka_unit_test(test_arena_and_grow),
+        cmocka_unit_test(test_valid_date),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
