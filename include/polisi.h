@@ -145,8 +145,9 @@ POLISI_EXPORT const char *polisi_field_name(polisi_field field);
  * ------------------------------------------------------------------------ */
 
 /* A custom allocator. All three functions are required; each receives
- * `user_data`. It is used for the extractor, its options, every result made
- * with it, and PCRE2's memory. The functions must be safe to call from
+ * `user_data`. Set on polisi_options, it is used for the extractor, every
+ * call option and result made with it, and PCRE2's memory (the options
+ * object itself comes from malloc, as it exists before the allocator). The functions must be safe to call from
  * every thread that uses the extractor. */
 typedef struct polisi_allocator {
     void *(*malloc)(size_t size, void *user_data);
