@@ -38,7 +38,8 @@ static int entity_cmp(const void *pa, const void *pb) {
 }
 
 void polisi__result_resolve(polisi_result *res, unsigned mask) {
-    qsort(res->ents, res->count, sizeof *res->ents, entity_cmp);
+    if (res->count > 1) /* qsort of NULL is undefined, even for 0 items */
+        qsort(res->ents, res->count, sizeof *res->ents, entity_cmp);
     /* Sorted by start, so an earlier kept entity of the same type overlaps
      * this one exactly when its end lies past this start. */
     uint32_t reach[POLISI_PERSON + 1] = {0};
