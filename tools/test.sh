@@ -5,11 +5,18 @@
 #   3. a fresh ASan + UBSan build in build-asan/, then ctest,
 #   4. the CLI and the unit tests of step 2 under valgrind.
 #
-#   bash tools/test.sh        JOBS=N for another number of build jobs (default 2)
+#   bash tools/test.sh
+#
+# Environment: JOBS=N build jobs (default 2); BUILD_ROOT=DIR puts build-test/
+# and build-asan/ in DIR instead of the source tree (for several people
+# testing one tree at once).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jobs=${JOBS:-2}
+out=${BUILD_ROOT:-$root}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
 start=$SECONDS
 step() { printf '\n===== %s (%ds)\n' "$*" $((SECONDS - start)); }
 
@@ -25,10 +32,10 @@ build_and_test() {
 }
 
 step "build + ctest (RelWithDebInfo, -Werror): build-test/"
-build_and_test "$root/build-test" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+build_and_test "$out/build-test" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
 step "build + ctest (ASan + UBSan): build-asan/"
-build_and_test "$root/build-asan" -DCMAKE_BUILD_TYPE=Debug -DPOLISI_SANITIZE=ON
+build_and_test "$out/build-asan" -DCMAKE_BUILD_TYPE=Debug -DPOLISI_SANITIZE=ON
 
 step "valgrind"
 if ! command -v valgrind >/dev/null 2>&1; then
@@ -39,7 +46,7 @@ else
       --errors-for-leak-kinds=definite,indirect --smc-check=all-non-file)
   ran=0
   under_valgrind() {  # NAME PROGRAM ARGS...: quiet unless it fails
-    local name=$1 log="$root/build-test/valgrind-$1.log"; shift
+    local name=$1 log="$out/build-test/valgrind-$1.log"; shift
     [ -x "$1" ] || { echo "-- $name: not built, skipped"; return 0; }
     echo "-- valgrind $name"
     if ! "${vg[@]}" "$@" >"$log" 2>&1; then
@@ -49,9 +56,13 @@ else
     fi
     ran=$((ran + 1))
   }
-  under_valgrind polisi "$root/build-test/polisi" --pretty "$root/tools/sample-article.txt"
-  under_valgrind test_api "$root/build-test/tests/test_api"
-  under_valgrind spec "$root/build-test/tests/spec_runner" "$root/tests/spec"
+  under_valgrind polisi "$out/build-test/polisi" --pretty "$root/tools/sample-article.txt"
+  corpus=$root/../shared/corpus/officers-dev.jsonl
+  if [ -f "$corpus" ]; then
+    under_valgrind polisi-jsonl "$out/build-test/polisi" --jsonl <"$corpus"
+  fi
+  under_valgrind test_api "$out/build-test/tests/test_api"
+  under_valgrind spec "$out/build-test/tests/spec_runner" "$root/tests/spec"
   echo "valgrind: $ran program(s) clean"
 fi
 
