@@ -129,6 +129,7 @@ uint32_t polisi__hash(const char *s, size_t len);
 typedef enum polisi__lex_class {
     POLISI__LEX_RANK = 1,
     POLISI__LEX_RANK_SUFFIX, /* "pol", "tni", "purn", corps words */
+    POLISI__LEX_TITLE,       /* titles.c: every written shape of a known title */
     POLISI__LEX_CLASS_MAX = 31
 } polisi__lex_class;
 
@@ -209,6 +210,11 @@ typedef struct polisi__ctx {
 polisi_status polisi__ranks_register(polisi__lexicon *lex);
 /* Appends the recognizer's entities; POLISI_OK or an error status. */
 polisi_status polisi__ranks_find(polisi__ctx *ctx);
+polisi_status polisi__titles_register(polisi__lexicon *lex);
+polisi_status polisi__titles_find(polisi__ctx *ctx);
+/* Phase 2: persons read the settled entities of phase 1 from ctx->res. */
+polisi_status polisi__persons_register(polisi__lexicon *lex);
+polisi_status polisi__persons_find(polisi__ctx *ctx);
 
 struct polisi_extractor {
     polisi_options opts;
