@@ -20,6 +20,8 @@ typedef struct recognizer {
 /* Persons are built from every other type, so asking for them runs all. */
 static const recognizer recognizers[] = {
     {BIT(RANK) | BIT(PERSON), 1, polisi__ranks_register, polisi__ranks_find},
+    {BIT(DATE), 1, polisi__dates_register, polisi__dates_find},
+    {BIT(TIME), 1, polisi__times_register, polisi__times_find},
     {BIT(TITLE) | BIT(PERSON), 1, polisi__titles_register, polisi__titles_find},
     {BIT(PERSON), 2, polisi__persons_register, polisi__persons_find},
 };

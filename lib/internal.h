@@ -130,6 +130,8 @@ typedef enum polisi__lex_class {
     POLISI__LEX_RANK = 1,
     POLISI__LEX_RANK_SUFFIX, /* "pol", "tni", "purn", corps words */
     POLISI__LEX_TITLE,       /* titles.c: every written shape of a known title */
+    POLISI__LEX_DATEWORD,    /* day and month names, relative days, clock words (dates.def) */
+    POLISI__LEX_DAYPART,     /* "pagi", "dini hari", "malam" (dates.def) */
     POLISI__LEX_CLASS_MAX = 31
 } polisi__lex_class;
 
@@ -210,6 +212,11 @@ typedef struct polisi__ctx {
 polisi_status polisi__ranks_register(polisi__lexicon *lex);
 /* Appends the recognizer's entities; POLISI_OK or an error status. */
 polisi_status polisi__ranks_find(polisi__ctx *ctx);
+/* Dates and times (dates.c, times.c; their words in calendar.c). */
+polisi_status polisi__dates_register(polisi__lexicon *lex);
+polisi_status polisi__dates_find(polisi__ctx *ctx);
+polisi_status polisi__times_register(polisi__lexicon *lex);
+polisi_status polisi__times_find(polisi__ctx *ctx);
 polisi_status polisi__titles_register(polisi__lexicon *lex);
 polisi_status polisi__titles_find(polisi__ctx *ctx);
 /* Phase 2: persons read the settled entities of phase 1 from ctx->res. */

@@ -1,0 +1,105 @@
+/*
+ * calendar.c: the words of dates.def in the lexicon, and Gregorian
+ * calendar arithmetic for dates.c and times.c.
+ */
+#include <string.h>
+
+#include "calendar.h"
+
+typedef struct dt_def {
+    polisi__lex_class cls;
+    int kind, num;
+    unsigned flags;
+    const char *variants;
+} dt_def;
+
+static const dt_def words[] = {
+#define DT(cls, kind, num, flags, variants) \
+    {POLISI__LEX_##cls, DTK_##kind, num, flags, variants},
+#include "dates.def"
+#undef DT
+};
+
+/* A lexicon value holds the kind and the number (which may be negative). */
+#define NUM_BIAS 1024
+#define KIND_SHIFT 16
+
+polisi_status polisi__calendar_register(polisi__lexicon *lex) {
+    char phrase[64];
+    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+        const dt_def *d = &words[w];
+        uint32_t value = ((uint32_t)d->kind << KIND_SHIFT) | (uint32_t)(d->num + NUM_BIAS);
+        for (const char *p = d->variants; *p;) {
+            const char *bar = strchr(p, '|');
+            size_t n = bar ? (size_t)(bar - p) : strlen(p);
+            if (n == 0 || n >= sizeof phrase)
+                return POLISI_ERR_INTERNAL;
+            memcpy(phrase, p, n);
+            phrase[n] = '\0';
+            polisi_status st = polisi__lexicon_add(lex, phrase, d->cls, value, (uint8_t)d->flags);
+            if (st != POLISI_OK)
+                return st;
+            p += n + (bar != NULL);
+        }
+    }
+    return POLISI_OK;
+}
+
+size_t polisi__dt_word(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
+                       polisi__lex_class cls, dt_word *w) {
+    const polisi__lex_entry *e;
+    size_t n = polisi__lexicon_match(lex, doc, i, cls, &e);
+    memset(w, 0, sizeof *w);
+    if (!n)
+        return 0;
+    w->kind = (int)(e->value >> KIND_SHIFT);
+    w->num = (int)(e->value & ((1u << KIND_SHIFT) - 1)) - NUM_BIAS;
+    w->flags = e->flags;
+    w->ntoks = n;
+    return n;
+}
+
+const char *const polisi__weekday_names[7] = {"senin", "selasa", "rabu",  "kamis",
+                                              "jumat", "sabtu",  "minggu"};
+
+static int leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int polisi__days_in_month(int year, int month) {
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month < 1 || month > 12)
+        return 0;
+    if (month == 2 && (year == 0 || leap(year)))
+        return 29;
+    return days[month - 1];
+}
+
+/* Howard Hinnant's days_from_civil / civil_from_days. */
+long polisi__days_from_civil(int year, int month, int day) {
+    long y = (long)year - (month <= 2);
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long mp = (month + 9) % 12;
+    long doy = (153 * mp + 2) / 5 + day - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+void polisi__civil_from_days(long days, int *year, int *month, int *day) {
+    long z = days + 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    long d = doy - (153 * mp + 2) / 5 + 1;
+    long m = mp < 10 ? mp + 3 : mp - 9;
+    *year = (int)(yoe + era * 400 + (m <= 2));
+    *month = (int)m;
+    *day = (int)d;
+}
+
+int polisi__weekday(int year, int month, int day) {
+    long d = polisi__days_from_civil(year, month, day);
+    /* 1970-01-01 was a Thursday (3 with Monday = 0). */
+    return (int)(((d % 7) + 7 + 3) % 7);
+}
