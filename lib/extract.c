@@ -23,6 +23,8 @@ static const recognizer recognizers[] = {
     {BIT(DATE), 1, polisi__dates_register, polisi__dates_find},
     {BIT(TIME), 1, polisi__times_register, polisi__times_find},
     {BIT(TITLE) | BIT(PERSON), 1, polisi__titles_register, polisi__titles_find},
+    {BIT(UNIT) | BIT(PERSON), 1, polisi__units_register, polisi__units_find},
+    {BIT(POSITION) | BIT(PERSON), 1, polisi__positions_register, polisi__positions_find},
     {BIT(PERSON), 2, polisi__persons_register, polisi__persons_find},
 };
 

@@ -132,6 +132,14 @@ typedef enum polisi__lex_class {
     POLISI__LEX_TITLE,       /* titles.c: every written shape of a known title */
     POLISI__LEX_DATEWORD,    /* day and month names, relative days, clock words (dates.def) */
     POLISI__LEX_DAYPART,     /* "pagi", "dini hari", "malam" (dates.def) */
+    POLISI__LEX_UNIT,        /* units.def: level words (Polres, Kepolisian Resor), Polri, Mabes */
+    POLISI__LEX_SATKER,      /* units.def: functional units (Satreskrim, Bidang Humas) */
+    POLISI__LEX_PROVINCE,    /* units.def: provinces and their short forms, for Polda */
+    POLISI__LEX_PLACE,       /* gazetteer.c: regency and district names */
+    POLISI__LEX_POSITION,    /* positions.def: whole posts (Kapolres, Kasatreskrim, Dandim) */
+    POLISI__LEX_POS_HEAD,    /* positions.def: heads of a post (Kasat, Kepala Bidang, Dir) */
+    POLISI__LEX_POS_FUNC,    /* positions.def: what a head heads (Reskrim, Humas, Lalu Lintas) */
+    POLISI__LEX_ACTING,      /* positions.def: Plt, Plh, PS., Pelaksana Tugas */
     POLISI__LEX_CLASS_MAX = 31
 } polisi__lex_class;
 
@@ -219,6 +227,10 @@ polisi_status polisi__times_register(polisi__lexicon *lex);
 polisi_status polisi__times_find(polisi__ctx *ctx);
 polisi_status polisi__titles_register(polisi__lexicon *lex);
 polisi_status polisi__titles_find(polisi__ctx *ctx);
+polisi_status polisi__units_register(polisi__lexicon *lex);
+polisi_status polisi__units_find(polisi__ctx *ctx);
+polisi_status polisi__positions_register(polisi__lexicon *lex);
+polisi_status polisi__positions_find(polisi__ctx *ctx);
 /* Phase 2: persons read the settled entities of phase 1 from ctx->res. */
 polisi_status polisi__persons_register(polisi__lexicon *lex);
 polisi_status polisi__persons_find(polisi__ctx *ctx);
