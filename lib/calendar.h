@@ -36,8 +36,7 @@ enum dt_daypart { DP_DINI = 1, DP_SUBUH, DP_PAGI, DP_SIANG, DP_SORE, DP_PETANG, 
 enum {
     DTF_ABBR = 1u << 0,
     DTF_FOREIGN = 1u << 1,
-    DTF_TYPO = 1u << 2,
-    DTF_NAME = 1u << 3
+    DTF_TYPO = 1u << 2
 };
 
 /* A date word found at a token. */
