@@ -66,4 +66,49 @@ void polisi__civil_from_days(long days, int *year, int *month, int *day);
 /* The weekday of a day, 0 = Monday .. 6 = Sunday. */
 int polisi__weekday(int year, int month, int day);
 
+/* ---- token tests shared by dates.c and times.c ---- */
+
+/* The state of one try at a token. */
+typedef struct parser {
+    const polisi__lexicon *lex;
+    const polisi__doc *doc;
+    size_t start; /* the token a date or time is tried at */
+} parser;
+
+/* Token i exists and is on the line of the token before it (or is the
+ * token the try starts at): no date or time spans a line break. */
+static inline int on_line(const parser *p, size_t i) {
+    return i < p->doc->ntoks && (i == p->start || !(p->doc->toks[i].flags & POLISI__TF_LINE_BEFORE));
+}
+
+static inline int punct_at(const parser *p, size_t i, char c) {
+    return on_line(p, i) && polisi__tok_punct(p->doc, i, c);
+}
+
+static inline int word_at(const parser *p, size_t i, const char *s) {
+    return on_line(p, i) && polisi__tok_is(p->doc, i, s);
+}
+
+/* No space between token i and the one before. */
+static inline int glued(const parser *p, size_t i) {
+    return i < p->doc->ntoks && !(p->doc->toks[i].flags & POLISI__TF_SPACE_BEFORE);
+}
+
+static inline int capitalized(const parser *p, size_t i) {
+    return (p->doc->toks[i].flags & (POLISI__TF_CAP | POLISI__TF_UPPER)) != 0;
+}
+
+/* A number token of at most maxlen digits on the line: its value, or -1. */
+static inline int num_at(const parser *p, size_t i, unsigned minlen, unsigned maxlen) {
+    if (!on_line(p, i) || p->doc->toks[i].kind != POLISI__TOK_NUMBER)
+        return -1;
+    const polisi__token *t = &p->doc->toks[i];
+    if (t->key_len < minlen || t->key_len > maxlen)
+        return -1;
+    int v = 0;
+    for (uint32_t k = 0; k < t->key_len && v < 100000000; k++) /* saturates */
+        v = v * 10 + (p->doc->keys[t->key + k] - '0');
+    return v;
+}
+
 #endif /* POLISI_CALENDAR_H */

@@ -52,49 +52,7 @@ static void dval_init(dval *v) {
     v->wd = -1;
 }
 
-/* ---- token tests ---- */
-
-typedef struct parser {
-    const polisi__lexicon *lex;
-    const polisi__doc *doc;
-    size_t start; /* the token a date is tried at */
-} parser;
-
-/* Token i exists and is on the line of the token before it (or is the
- * token the date starts at): a date never spans a line break. */
-static int on_line(const parser *p, size_t i) {
-    return i < p->doc->ntoks && (i == p->start || !(p->doc->toks[i].flags & POLISI__TF_LINE_BEFORE));
-}
-
-static int punct_at(const parser *p, size_t i, char c) {
-    return on_line(p, i) && polisi__tok_punct(p->doc, i, c);
-}
-
-static int word_at(const parser *p, size_t i, const char *s) {
-    return on_line(p, i) && polisi__tok_is(p->doc, i, s);
-}
-
-/* No space between token i and the one before. */
-static int glued(const parser *p, size_t i) {
-    return i < p->doc->ntoks && !(p->doc->toks[i].flags & POLISI__TF_SPACE_BEFORE);
-}
-
-static int capitalized(const parser *p, size_t i) {
-    return (p->doc->toks[i].flags & (POLISI__TF_CAP | POLISI__TF_UPPER)) != 0;
-}
-
-/* A number token of at most maxlen digits on the line: its value, or -1. */
-static int num_at(const parser *p, size_t i, unsigned minlen, unsigned maxlen) {
-    if (!on_line(p, i) || p->doc->toks[i].kind != POLISI__TOK_NUMBER)
-        return -1;
-    const polisi__token *t = &p->doc->toks[i];
-    if (t->key_len < minlen || t->key_len > maxlen)
-        return -1;
-    int v = 0;
-    for (uint32_t k = 0; k < t->key_len && v < 100000000; k++) /* saturates */
-        v = v * 10 + (p->doc->keys[t->key + k] - '0');
-    return v;
-}
+/* ---- token tests (the parser and its helpers are in calendar.h) ---- */
 
 /* The date word at token i, kind DTK_NONE if none. */
 static size_t dword(const parser *p, size_t i, dt_word *w) {
