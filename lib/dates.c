@@ -247,9 +247,12 @@ static size_t bracket_date(const parser *p, size_t k, int allow_noyear, dval *v)
         if (e && !v->d)
             e = 0;
     }
-    if (!e || !punct_at(p, e, ')') || (!v->y && !allow_noyear))
+    if (!e || (!v->y && !allow_noyear))
         return 0;
-    return e + 1;
+    if (punct_at(p, e, ')'))
+        return e + 1;
+    /* "Rabu (18/9/2019." lost its bracket: the date ends at the year */
+    return v->y && (!on_line(p, e) || punct_at(p, e, '.') || punct_at(p, e, ',')) ? e : 0;
 }
 
 /* Any explicit date at token k. */
@@ -267,8 +270,9 @@ static size_t explicit_date(const parser *p, size_t k, int allow_noyear, dval *v
 /* ---- weekdays ---- */
 
 /* Words between a weekday and its date: ",", "/", ":", a part of the day,
- * "tanggal"/"tgl." ("Selasa petang, 14 Januari 2020", "Senin tanggal 21
- * Juli 2025", "Rabu / Tanggal : 27 Maret 2024"). */
+ * "tanggal"/"tgl.", a relative word ("Selasa petang, 14 Januari 2020",
+ * "Senin tanggal 21 Juli 2025", "Rabu / Tanggal : 27 Maret 2024", "Sabtu
+ * kemarin (14/9/2019)": one date, SPEC.md). */
 static size_t connectors(const parser *p, size_t k) {
     size_t j = k;
     for (int guard = 0; guard < 6; guard++) {
@@ -278,6 +282,10 @@ static size_t connectors(const parser *p, size_t k) {
             j++;
         else if ((n = daypart_at(p, j)) != 0)
             j += n;
+        else if ((n = dword(p, j, &w)) != 0 && (w.kind == DTK_PAST || w.kind == DTK_RELDAY))
+            j += n; /* "Senin lalu (9/9/2019)", "Sabtu kemarin (14/9)" */
+        else if (word_at(p, j, "tadi") || word_at(p, j, "ini"))
+            j++; /* "Jumat tadi pagi (20/9/2019)" */
         else if ((n = dword_kind(p, j, DTK_TANGGAL, &w)) != 0)
             j += n + punct_at(p, j + n, '.');
         else
@@ -411,6 +419,10 @@ static size_t weekday_point(const parser *p, size_t k, size_t hari, dspan *s) {
 
 /* ---- relative days ---- */
 
+/* Before "kemarin" these make it "the last week/month/year". */
+static const char *const coarse_before[] = {"minggu", "pekan", "bulan", "tahun", "periode",
+                                            "musim", "masa", "era", "pemilu", "pilkada"};
+
 /* "hari ini", "kemarin", "besok", "lusa", "malam ini". */
 static size_t relday_at(const parser *p, size_t k, int *off) {
     dt_word w;
@@ -419,6 +431,8 @@ static size_t relday_at(const parser *p, size_t k, int *off) {
         return 0;
     if (k > 0 && glued(p, k) && polisi__tok_punct(p->doc, k - 1, '-'))
         return 0; /* "hari-hari ini" */
+    if (k > 0 && w.num == -1 && KEY_IN(p, k - 1, coarse_before))
+        return 0; /* "minggu kemarin", "tahun kemarin": coarser than a day */
     *off = w.num;
     return n;
 }
@@ -509,6 +523,9 @@ static size_t month_point(const parser *p, size_t k, dspan *s) {
     size_t n = month_at(p, j, &m, &fl);
     if (!n)
         return 0;
+    if (j == k && k > 0 && !(p->doc->toks[k].flags & POLISI__TF_LINE_BEFORE) &&
+        p->doc->toks[k - 1].kind == POLISI__TOK_NUMBER)
+        return 0; /* the month of an impossible day ("32 Januari 2021") */
     dval *v = &s->v;
     size_t e = written_date(p, j, v);
     if (e && !v->d) {
@@ -579,6 +596,8 @@ static size_t relative_point(const parser *p, size_t k, dspan *s, int *pk) {
     size_t e = weekday_date(p, j, &x);
     if (!e)
         e = bracket_date(p, j, 1, &x);
+    if (!e && !punct_at(p, j, '('))
+        e = explicit_date(p, j, 0, &x); /* "hari ini 11 September 2019" */
     if (e && x.d) {
         s->v = x;
         *pk = PK_DAY;

@@ -98,9 +98,9 @@ static size_t clock_at(const parser *p, size_t k, int bare_ok, clock *c, int *zo
     c->m = m;
     c->minutes = 1;
     size_t j = k + 3;
-    if (clock_sep(p, j)) {
-        int s = num_at(p, j + 1, 2, 2);
-        if (s < 0 || s > 59)
+    int s;
+    if (clock_sep(p, j) && (s = num_at(p, j + 1, 2, 2)) >= 0) {
+        if (s > 59)
             return 0;
         c->s = s;
         j += 2;
