@@ -1,6 +1,451 @@
-/* persons.c: the person assembler (SPEC.md "person"). Stub; the assembler
- * follows. */
+/*
+ * persons.c: the person assembler (SPEC.md "person").
+ *
+ * Phase 2: the entities of phase 1 are sorted and settled in ctx->res, and
+ * a person is read off them in the orders real text uses:
+ *
+ *   [position [units] [,]] [rank [,] [position [units]]] [prefix titles]
+ *   NAME [[,|.] suffix title ...] [[,] position [units]  (apposition)]
+ *
+ * "Kapolres Sidrap AKBP Erwin Syah. S.I.K", "Kasat Lantas Polres Gowa, AKP
+ * Ayip Rizal, SE", "Irjen Pol Kakorlantas Aan Sukanan", "Bripka MHM",
+ * "kata Ipda Syamsuar, Kanit Reskrim Polsek Pallangga". A person needs a
+ * name and one of a rank, a title or a position right before the name. A
+ * name with only suffix titles is read backwards from its first title
+ * ("ujar Said Hud SS"). The span runs from the first part before the name
+ * to the last suffix title; an apposition after it fills position and unit
+ * but does not widen the span. The parts stay entities of their own.
+ *
+ * Where a name stops: punctuation other than an initial's dot, a lower-case
+ * word, a line break, a number, the next entity (rank, position, unit,
+ * title, date), a verb or a function word, or seven words.
+ */
+#include <string.h>
+
 #include "internal.h"
+
+/* ---- finding the settled entities of phase 1 ---- */
+
+/* The entities of phase 1 are res->ents[0, n), sorted by start. Persons
+ * are appended after them, so only indices are kept (the array moves). */
+typedef struct ents {
+    const polisi_result *res;
+    size_t n;
+} ents;
+
+/* The longest entity of `type` that starts at token k, or -1. */
+static long ent_at(const ents *es, polisi_type type, size_t k) {
+    size_t lo = 0, hi = es->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (es->res->ents[mid].tok_begin < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < es->n && es->res->ents[i].tok_begin == k; i++)
+        if (es->res->ents[i].type == type)
+            return (long)i;
+    return -1;
+}
+
+static const polisi_entity *ent(const ents *es, long i) { return &es->res->ents[i]; }
+
+/* Some entity of phase 1 starts at token k. */
+static int any_ent_at(const ents *es, size_t k) {
+    static const polisi_type types[] = {POLISI_RANK, POLISI_TITLE, POLISI_UNIT, POLISI_POSITION,
+                                        POLISI_DATE, POLISI_TIME};
+    for (size_t t = 0; t < sizeof types / sizeof types[0]; t++)
+        if (ent_at(es, types[t], k) >= 0)
+            return 1;
+    return 0;
+}
+
+static int is_prefix_title(const polisi_entity *e) {
+    const char *p = e->str[POLISI_FIELD_POSITION];
+    return e->type == POLISI_TITLE && p && p[0] == 'p';
+}
+
+/* ---- token tests ---- */
+
+static int punct_at(const polisi__doc *doc, size_t i, char c) {
+    return i < doc->ntoks && polisi__tok_punct(doc, i, c);
+}
+
+static int glued(const polisi__doc *doc, size_t i) {
+    return i < doc->ntoks && !(doc->toks[i].flags & (POLISI__TF_SPACE_BEFORE | POLISI__TF_LINE_BEFORE));
+}
+
+static int new_line(const polisi__doc *doc, size_t i) {
+    return i >= doc->ntoks || (doc->toks[i].flags & POLISI__TF_LINE_BEFORE);
+}
+
+static int is_word(const polisi__doc *doc, size_t i) {
+    return i < doc->ntoks && doc->toks[i].kind == POLISI__TOK_WORD;
+}
+
+static int is_cap_word(const polisi__doc *doc, size_t i) {
+    return is_word(doc, i) && (doc->toks[i].flags & (POLISI__TF_CAP | POLISI__TF_UPPER)) &&
+           !(doc->toks[i].flags & POLISI__TF_LOWER);
+}
+
+static int in_list(const polisi__doc *doc, size_t i, const char *const *list, size_t n) {
+    for (size_t k = 0; k < n; k++)
+        if (polisi__tok_is(doc, i, list[k]))
+            return 1;
+    return 0;
+}
+
+#define IN_LIST(doc, i, list) in_list(doc, i, list, sizeof list / sizeof list[0])
+
+/* Capitalized words that end a name: verbs and function words (at a
+ * sentence start or in ALL CAPS text), and unit words for units the unit
+ * recognizer may not know. */
+static const char *const stop_words[] = {
+    "mengatakan", "menjelaskan", "mengungkapkan", "menyampaikan", "menegaskan", "membenarkan",
+    "menambahkan", "mengimbau", "meminta", "menyebut", "menyebutkan", "memimpin", "kata",
+    "ujar", "saat", "ketika", "selaku", "melalui", "didampingi", "bersama", "beserta", "dan",
+    "atau", "yang", "di", "ke", "dari", "pada", "dalam", "untuk", "dengan", "kepada", "usai",
+    "sedangkan", "sementara", "namun", "ini", "itu", "juga", "pun", "tersebut", "telah",
+    "sudah", "akan", "masih", "hari", "pukul", "sebagai", "menjadi", "adalah", "yakni",
+    "polres", "polresta", "polrestabes", "polda", "polsek", "polsekta", "polri", "mabes",
+    "mapolres", "mapolda", "mapolsek", "satreskrim", "satlantas", "satresnarkoba", "satuan",
+    "ditreskrimum", "ditreskrimsus", "ditresnarkoba", "bareskrim", "korlantas", "brimob",
+    "densus", "kodim", "korem", "kodam", "koramil", "kepolisian", "unit", "tim", "satgas",
+    /* position words, for posts the position recognizer may not know */
+    "kapolri", "wakapolri", "kapolda", "wakapolda", "kapolres", "wakapolres", "kapolresta",
+    "kapolrestabes", "kapolsek", "wakapolsek", "kasat", "kanit", "kasi", "kabid", "kabag",
+    "kasubdit", "kasubbag", "kasubbid", "kadiv", "dir", "wadir", "direktur", "kepala", "wakil",
+    "paur", "panit", "kbo", "bhabinkamtibmas", "babinsa", "danramil", "dandim", "danrem",
+    "pangdam", "kabareskrim", "kakorlantas", "komandan", "ketua", "bupati", "gubernur",
+    /* offices and common nouns written with a capital before a name */
+    "wali", "walikota", "kota", "kabupaten", "provinsi", "menteri", "presiden", "rektor",
+    "pengamat", "hukum", "anggota", "sekretaris", "koordinator", "camat", "lurah", "mantan",
+    "calon", "general", "lieutenant", "colonel", "major", "captain", "jaksa", "hakim",
+    /* verbs of Title Case headlines: "Komjen Heru Pimpin BNN" */
+    "pimpin", "jabat", "jadi", "resmi", "tewas", "tangkap", "ungkap", "minta", "beri", "sebut",
+    "datangi", "tinjau", "cek", "bantah", "akui", "pastikan", "lantik", "dilantik", "copot",
+    "gantikan", "ganti", "imbau", "tegaskan", "bongkar", "buru", "kunjungi", "terima", "serahkan",
+};
+
+/* Forms of address: not part of the name (SPEC.md). */
+static const char *const address_words[] = {"bapak", "pak", "ibu", "bu", "sdr", "saudara",
+                                            "sdri", "saudari"};
+
+/* Name particles written in lower case between name words. */
+static const char *const particles[] = {"bin", "binti", "van", "von", "der", "den", "de", "da"};
+
+/* Abbreviated given names that take a dot: "Moh. Rizal", "Abd. Rahman". */
+static const char *const name_abbrevs[] = {"moh", "muh", "moch", "mochd", "mohd", "mhd", "muhd",
+                                           "abd", "ach", "achm", "ahm", "sy", "syah", "st"};
+
+/* ---- reading a name ---- */
+
+typedef struct name_read {
+    size_t begin, end; /* tokens */
+    int words;
+} name_read;
+
+/* Token k can be a word of a name here. */
+static int name_word(const ents *es, const polisi__doc *doc, size_t k) {
+    if (!is_word(doc, k) || any_ent_at(es, k))
+        return 0;
+    if (is_cap_word(doc, k))
+        return !IN_LIST(doc, k, stop_words);
+    return 0;
+}
+
+static int initial_word(const polisi__doc *doc, size_t k) {
+    return doc->toks[k].end - doc->toks[k].start == 1 || IN_LIST(doc, k, name_abbrevs);
+}
+
+/* The name word at k with what is glued to it: "Da'i", "Butar-butar",
+ * and an initial's dot ("M.", "Moh."). Returns the token after it. */
+static size_t word_end(const polisi__doc *doc, size_t k) {
+    size_t end = k + 1;
+    while ((punct_at(doc, end, '\'') || punct_at(doc, end, '-')) && glued(doc, end) &&
+           glued(doc, end + 1) && is_word(doc, end + 1))
+        end += 2;
+    if (end == k + 1 && initial_word(doc, k) && punct_at(doc, end, '.') && glued(doc, end))
+        end++;
+    return end;
+}
+
+/* Reads the name that starts at token k; 0 when there is none. */
+static int read_name(const ents *es, const polisi__doc *doc, size_t k, name_read *nr) {
+    if (new_line(doc, k))
+        return 0;
+    if (IN_LIST(doc, k, address_words) && is_cap_word(doc, k)) {
+        k += 1 + (punct_at(doc, k + 1, '.') && glued(doc, k + 1));
+        if (new_line(doc, k))
+            return 0;
+    }
+    if (!name_word(es, doc, k))
+        return 0;
+    nr->begin = k;
+    nr->words = 0;
+    for (;;) {
+        nr->end = word_end(doc, k);
+        size_t next = nr->end;
+        if (++nr->words >= 7 || new_line(doc, next))
+            break;
+        if (is_word(doc, next) && IN_LIST(doc, next, particles) && !new_line(doc, next + 1) &&
+            name_word(es, doc, next + 1))
+            next++;
+        if (!name_word(es, doc, next))
+            break;
+        k = next;
+    }
+    return 1;
+}
+
+/* Reads a name backwards from token k (exclusive): "ujar Said Hud SS". */
+static int read_name_back(const ents *es, const polisi__doc *doc, size_t k, name_read *nr) {
+    size_t b = k;
+    int words = 0;
+    while (b > 0 && words < 4 && !(b < k && new_line(doc, b))) {
+        size_t p = b - 1;
+        if (punct_at(doc, p, '.') && p > 0 && glued(doc, p) && is_cap_word(doc, p - 1) &&
+            initial_word(doc, p - 1))
+            p--; /* an initial with its dot */
+        if (!name_word(es, doc, p))
+            break;
+        b = p;
+        words++;
+    }
+    /* four capitalized words and more before it: no sure start ("Wali
+     * Kota Jambi Syarif Fasha, ME") */
+    if (!words || (words == 4 && b > 0 && !new_line(doc, b) && name_word(es, doc, b - 1)))
+        return 0;
+    nr->begin = b;
+    nr->end = k;
+    nr->words = words;
+    return 1;
+}
+
+/* ---- the person being built ---- */
+
+#define MAX_TITLES 12
+
+typedef struct person {
+    size_t begin, end;   /* tokens of the span */
+    long position, rank; /* entity indices or -1 */
+    long titles[MAX_TITLES];
+    size_t ntitles;
+    name_read name;
+    size_t after;        /* the token after everything read (apposition too) */
+} person;
+
+static void add_title(person *p, long t) {
+    if (p->ntitles < MAX_TITLES)
+        p->titles[p->ntitles++] = t;
+}
+
+/* Skips the units right after a position ("Kasat Reskrim Polres Bogor"). */
+static size_t skip_units(const ents *es, size_t k) {
+    long u;
+    while ((u = ent_at(es, POLISI_UNIT, k)) >= 0)
+        k = ent(es, u)->tok_end;
+    return k;
+}
+
+/* Words between a position and the rank that the unit recognizer did not
+ * take ("Kaops Satgas Damai Cartenz Brigjen ..."): capitalized words,
+ * numbers and "/", at most six tokens. Returns the rank's token or 0. */
+static size_t gap_to_rank(const ents *es, const polisi__doc *doc, size_t k) {
+    for (size_t n = 0; n <= 6 && k < doc->ntoks && !new_line(doc, k) ; n++, k++) {
+        size_t r = k + punct_at(doc, k, ',');
+        if (ent_at(es, POLISI_RANK, r) >= 0)
+            return r;
+        const polisi__token *t = &doc->toks[k];
+        if (!(is_cap_word(doc, k) || t->kind == POLISI__TOK_NUMBER || punct_at(doc, k, '/') ||
+              punct_at(doc, k, '-')) || IN_LIST(doc, k, stop_words))
+            return 0;
+        k = skip_units(es, k + 1) - 1;
+    }
+    return 0;
+}
+
+/* Prefix titles at k: appended; returns the token after them. */
+static size_t read_prefixes(const ents *es, size_t k, person *p) {
+    long t;
+    while ((t = ent_at(es, POLISI_TITLE, k)) >= 0 && is_prefix_title(ent(es, t))) {
+        add_title(p, t);
+        k = ent(es, t)->tok_end;
+    }
+    return k;
+}
+
+/* Suffix titles after the name, separated by at most a comma or period
+ * each: "Gultom. S. Sos, SIK, M. Han". Returns the token after the last. */
+static size_t read_suffixes(const ents *es, const polisi__doc *doc, size_t k, person *p) {
+    size_t end = k;
+    for (;;) {
+        size_t j = end, gap = 0;
+        while (gap < 2 && (punct_at(doc, j, ',') || punct_at(doc, j, '.') || punct_at(doc, j, ';')))
+            j++, gap++;
+        long t = ent_at(es, POLISI_TITLE, j);
+        if (t < 0 || is_prefix_title(ent(es, t)) || (gap == 2 && end == k))
+            return end;
+        add_title(p, t);
+        end = ent(es, t)->tok_end;
+    }
+}
+
+/* A position in apposition after the person: "Ipda Syamsuar, Kanit Reskrim
+ * Polsek Pallangga". It must not lead to another officer. */
+static void read_apposition(const ents *es, const polisi__doc *doc, person *p) {
+    size_t k = p->end + punct_at(doc, p->end, ',');
+    long pos = ent_at(es, POLISI_POSITION, k);
+    if (pos < 0 || new_line(doc, k))
+        return;
+    size_t after = skip_units(es, ent(es, pos)->tok_end);
+    size_t next = after + punct_at(doc, after, ',');
+    if (ent_at(es, POLISI_RANK, next) >= 0 || ent_at(es, POLISI_TITLE, next) >= 0 ||
+        (!punct_at(doc, after, ',') && name_word(es, doc, after) && !new_line(doc, after)))
+        return;
+    if (p->position < 0)
+        p->position = pos;
+    p->after = after;
+}
+
+/* Builds the person whose first part is entity `first`; 1 when one is
+ * there. */
+static int build(const ents *es, const polisi__doc *doc, long first, person *p) {
+    memset(p, 0, sizeof *p);
+    p->position = p->rank = -1;
+    const polisi_entity *e = ent(es, first);
+    size_t k = e->tok_begin;
+    p->begin = k;
+    if (e->type == POLISI_POSITION) {
+        p->position = first;
+        k = skip_units(es, e->tok_end);
+        size_t r = gap_to_rank(es, doc, k);
+        if (r)
+            k = r;
+        else if (punct_at(doc, k, ',') && ent_at(es, POLISI_TITLE, k + 1) >= 0)
+            k++; /* "Bupati, Dr. H. ..." */
+    }
+    long r = ent_at(es, POLISI_RANK, k);
+    if (r >= 0) {
+        p->rank = r;
+        k = ent(es, r)->tok_end;
+        k += punct_at(doc, k, ',') && !new_line(doc, k + 1);
+        long pos = ent_at(es, POLISI_POSITION, k);
+        if (pos >= 0 && p->position < 0) { /* "Irjen Pol Kakorlantas Aan Sukanan" */
+            p->position = pos;
+            k = skip_units(es, ent(es, pos)->tok_end);
+        }
+    }
+    k = read_prefixes(es, k, p);
+    if (p->rank < 0 && p->ntitles == 0 && p->position < 0)
+        return 0;
+    if (!read_name(es, doc, k, &p->name))
+        return 0;
+    p->end = read_suffixes(es, doc, p->name.end, p);
+    p->after = p->end;
+    read_apposition(es, doc, p);
+    return 1;
+}
+
+/* A person named only before its suffix titles: "ujar Said Hud SS". */
+static int build_back(const ents *es, const polisi__doc *doc, long title, person *p) {
+    memset(p, 0, sizeof *p);
+    p->position = p->rank = -1;
+    size_t k = ent(es, title)->tok_begin;
+    size_t b = k;
+    if (b > 0 && (punct_at(doc, b - 1, ',') || punct_at(doc, b - 1, '.')))
+        b--;
+    if (!read_name_back(es, doc, b, &p->name))
+        return 0;
+    p->begin = p->name.begin;
+    p->end = read_suffixes(es, doc, p->name.end, p);
+    if (!p->ntitles)
+        return 0;
+    p->after = p->end;
+    read_apposition(es, doc, p);
+    return 1;
+}
+
+/* ---- emitting ---- */
+
+static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+static int is_lower(char c) { return c >= 'a' && c <= 'z'; }
+
+/* A word of the name [s, s + n) in ALL CAPS that reads as a word, not as
+ * initials: three letters or more, one of them a vowel ("SUKONO", "ALI";
+ * not "MHM", "DS"). */
+static int caps_word(const char *s, size_t n) {
+    size_t letters = 0, vowels = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (is_lower(s[i]))
+            return 0;
+        if (is_upper(s[i])) {
+            letters++;
+            vowels += strchr("AEIOU", s[i]) != NULL;
+        }
+    }
+    return letters >= 3 && vowels > 0;
+}
+
+/* The name with its ALL-CAPS words in Title Case, into buf (len bytes). */
+static void make_display(char *buf, size_t len) {
+    size_t i = 0;
+    while (i < len) {
+        while (i < len && buf[i] == ' ')
+            i++;
+        size_t w = i;
+        while (i < len && buf[i] != ' ')
+            i++;
+        if (!caps_word(buf + w, i - w))
+            continue;
+        int start = 1;
+        for (size_t k = w; k < i; k++) {
+            if (is_upper(buf[k]) && !start)
+                buf[k] = (char)(buf[k] + 32);
+            start = !(is_upper(buf[k]) || is_lower(buf[k]) || (unsigned char)buf[k] >= 0x80) &&
+                    buf[k] != '\'';
+        }
+    }
+}
+
+static polisi_status set_name(polisi__ctx *ctx, polisi_entity *e, const person *p) {
+    const polisi__doc *doc = ctx->doc;
+    size_t a = doc->toks[p->name.begin].start, b = doc->toks[p->name.end - 1].end;
+    char *name = polisi__arena_strndup(&ctx->res->arena, doc->text + a, b - a);
+    char *display = polisi__arena_strndup(&ctx->res->arena, doc->text + a, b - a);
+    if (!name || !display)
+        return POLISI_ERR_NOMEM;
+    make_display(display, b - a);
+    e->str[POLISI_FIELD_NAME] = name;
+    e->str[POLISI_FIELD_DISPLAY] = display;
+    return POLISI_OK;
+}
+
+static polisi_status emit(polisi__ctx *ctx, const ents *es, const person *p) {
+    polisi_status st = POLISI_OK;
+    /* the entity array may move: read every part before adding */
+    const char *rank = p->rank >= 0 ? ent(es, p->rank)->str[POLISI_FIELD_CODE] : NULL;
+    const char *pos = p->position >= 0 ? ent(es, p->position)->str[POLISI_FIELD_CODE] : NULL;
+    const char *unit = p->position >= 0 ? ent(es, p->position)->str[POLISI_FIELD_UNIT] : NULL;
+    const char **titles = NULL;
+    if (p->ntitles) {
+        titles = polisi__arena_alloc(&ctx->res->arena, p->ntitles * sizeof *titles);
+        if (!titles)
+            return POLISI_ERR_NOMEM;
+        for (size_t t = 0; t < p->ntitles; t++)
+            titles[t] = ent(es, p->titles[t])->str[POLISI_FIELD_CODE];
+    }
+    polisi_entity *e = polisi__result_add(ctx->res, ctx->doc, POLISI_PERSON, p->begin, p->end, &st);
+    if (!e)
+        return st;
+    e->str[POLISI_FIELD_RANK] = rank;
+    e->str[POLISI_FIELD_POSITION] = pos;
+    e->str[POLISI_FIELD_UNIT] = unit;
+    e->titles = titles;
+    e->ntitles = (uint32_t)p->ntitles;
+    return set_name(ctx, e, p);
+}
 
 polisi_status polisi__persons_register(polisi__lexicon *lex) {
     (void)lex;
@@ -8,6 +453,24 @@ polisi_status polisi__persons_register(polisi__lexicon *lex) {
 }
 
 polisi_status polisi__persons_find(polisi__ctx *ctx) {
-    (void)ctx;
+    ents es = {ctx->res, ctx->res->count};
+    size_t covered = 0; /* tokens before this belong to a person already */
+    for (size_t i = 0; i < es.n; i++) {
+        const polisi_entity *e = &ctx->res->ents[i];
+        if (e->tok_begin < covered)
+            continue;
+        person p;
+        int ok = 0;
+        if (e->type == POLISI_POSITION || e->type == POLISI_RANK || is_prefix_title(e))
+            ok = build(&es, ctx->doc, (long)i, &p);
+        else if (e->type == POLISI_TITLE)
+            ok = build_back(&es, ctx->doc, (long)i, &p);
+        if (!ok)
+            continue;
+        polisi_status st = emit(ctx, &es, &p);
+        if (st != POLISI_OK)
+            return st;
+        covered = p.after;
+    }
     return POLISI_OK;
 }
