@@ -99,15 +99,22 @@ static int in_list(const polisi__doc *doc, size_t i, const char *const *list, si
 #define IN_LIST(doc, i, list) in_list(doc, i, list, sizeof list / sizeof list[0])
 
 /* Capitalized words that end a name: verbs and function words (at a
- * sentence start or in ALL CAPS text), and unit words for units the unit
- * recognizer may not know. */
-static const char *const stop_words[] = {
+ * sentence start or in ALL CAPS text); they also end the words between a
+ * position and its officer's rank. */
+static const char *const function_words[] = {
     "mengatakan", "menjelaskan", "mengungkapkan", "menyampaikan", "menegaskan", "membenarkan",
     "menambahkan", "mengimbau", "meminta", "menyebut", "menyebutkan", "memimpin", "kata",
     "ujar", "saat", "ketika", "selaku", "melalui", "didampingi", "bersama", "beserta", "dan",
     "atau", "yang", "di", "ke", "dari", "pada", "dalam", "untuk", "dengan", "kepada", "usai",
     "sedangkan", "sementara", "namun", "ini", "itu", "juga", "pun", "tersebut", "telah",
     "sudah", "akan", "masih", "hari", "pukul", "sebagai", "menjadi", "adalah", "yakni",
+    "nomor", "no", "tahun", "pasal", "tentang",
+};
+
+/* Further capitalized words that end a name: unit and position words for
+ * what the unit and position recognizers may not know, offices, and verbs
+ * of Title Case headlines. */
+static const char *const stop_words[] = {
     "polres", "polresta", "polrestabes", "polda", "polsek", "polsekta", "polri", "mabes",
     "mapolres", "mapolda", "mapolsek", "satreskrim", "satlantas", "satresnarkoba", "satuan",
     "ditreskrimum", "ditreskrimsus", "ditresnarkoba", "bareskrim", "korlantas", "brimob",
@@ -151,7 +158,7 @@ static int name_word(const ents *es, const polisi__doc *doc, size_t k) {
     if (!is_word(doc, k) || any_ent_at(es, k))
         return 0;
     if (is_cap_word(doc, k))
-        return !IN_LIST(doc, k, stop_words);
+        return !IN_LIST(doc, k, function_words) && !IN_LIST(doc, k, stop_words);
     return 0;
 }
 
@@ -250,16 +257,17 @@ static size_t skip_units(const ents *es, size_t k) {
 }
 
 /* Words between a position and the rank that the unit recognizer did not
- * take ("Kaops Satgas Damai Cartenz Brigjen ..."): capitalized words,
- * numbers and "/", at most six tokens. Returns the rank's token or 0. */
+ * take ("Kaops Satgas Damai Cartenz Brigjen ...", "Babinsa Posramil X
+ * Kodim 0114/Aceh Jaya Serda ..."): capitalized words, numbers, "/" and
+ * "-", at most ten tokens. Returns the rank's token or 0. */
 static size_t gap_to_rank(const ents *es, const polisi__doc *doc, size_t k) {
-    for (size_t n = 0; n <= 6 && k < doc->ntoks && !new_line(doc, k) ; n++, k++) {
+    for (size_t n = 0; n <= 10 && k < doc->ntoks && !new_line(doc, k); n++, k++) {
         size_t r = k + punct_at(doc, k, ',');
         if (ent_at(es, POLISI_RANK, r) >= 0)
             return r;
         const polisi__token *t = &doc->toks[k];
         if (!(is_cap_word(doc, k) || t->kind == POLISI__TOK_NUMBER || punct_at(doc, k, '/') ||
-              punct_at(doc, k, '-')) || IN_LIST(doc, k, stop_words))
+              punct_at(doc, k, '-')) || IN_LIST(doc, k, function_words))
             return 0;
         k = skip_units(es, k + 1) - 1;
     }
@@ -309,6 +317,59 @@ static void read_apposition(const ents *es, const polisi__doc *doc, person *p) {
     p->after = after;
 }
 
+/* A headline in Title Case capitalizes every word, so a capital there is
+ * no sign of a name: nearly all longer words of token i's line are
+ * capitalized ("Kapolri Puji Peran Ojol di Jakarta"). */
+static int title_case_line(const polisi__doc *doc, size_t i) {
+    size_t a = i, b = i + 1;
+    while (a > 0 && !(doc->toks[a].flags & POLISI__TF_LINE_BEFORE))
+        a--;
+    while (b < doc->ntoks && !(doc->toks[b].flags & POLISI__TF_LINE_BEFORE))
+        b++;
+    size_t words = 0, caps = 0;
+    for (size_t k = a; k < b; k++) {
+        const polisi__token *t = &doc->toks[k];
+        if (t->kind != POLISI__TOK_WORD || t->end - t->start < 4)
+            continue;
+        words++;
+        caps += (t->flags & (POLISI__TF_CAP | POLISI__TF_UPPER)) != 0;
+    }
+    return words >= 4 && caps * 10 >= words * 9;
+}
+
+/* The words after token k on its line, up to six of four letters or more,
+ * are all capitalized: a title in Title Case goes on ("... Puji Peran
+ * Ojol, Dorong Regulasi Perlindungan Driver"). */
+static int title_case_after(const polisi__doc *doc, size_t k) {
+    size_t words = 0;
+    for (; k < doc->ntoks && !new_line(doc, k) && words < 6; k++) {
+        const polisi__token *t = &doc->toks[k];
+        if (t->kind != POLISI__TOK_WORD || t->end - t->start < 4)
+            continue;
+        if (!(t->flags & (POLISI__TF_CAP | POLISI__TF_UPPER)))
+            break;
+        words++;
+    }
+    return words >= 3;
+}
+
+/* A name right after a position, with no rank or title, is weaker
+ * evidence. The post must name its unit, so that it is one office held by
+ * one officer ("Kapolri Tito Karnavian", "Kapolda Jatim Luki Hermawan";
+ * not "Kasdam Jaya", "Kasubbag Humas Ditjen Imigrasi"); the name must end
+ * where names end (not at a unit or position word that would make it a
+ * place: "Babinsa Posramil Indra Jaya Kodim ..."), have at most four words,
+ * and not stand in a headline. */
+static int position_name_ok(const ents *es, const polisi__doc *doc, long pos,
+                            const name_read *nr) {
+    size_t k = nr->end;
+    if (!ent(es, pos)->str[POLISI_FIELD_UNIT] || nr->words > 4 ||
+        title_case_line(doc, nr->begin) || title_case_after(doc, k))
+        return 0;
+    return new_line(doc, k) || !is_cap_word(doc, k) ||
+           (IN_LIST(doc, k, function_words) && !any_ent_at(es, k));
+}
+
 /* Builds the person whose first part is entity `first`; 1 when one is
  * there. */
 static int build(const ents *es, const polisi__doc *doc, long first, person *p) {
@@ -341,6 +402,8 @@ static int build(const ents *es, const polisi__doc *doc, long first, person *p) 
     if (p->rank < 0 && p->ntitles == 0 && p->position < 0)
         return 0;
     if (!read_name(es, doc, k, &p->name))
+        return 0;
+    if (p->rank < 0 && p->ntitles == 0 && !position_name_ok(es, doc, p->position, &p->name))
         return 0;
     p->end = read_suffixes(es, doc, p->name.end, p);
     p->after = p->end;
