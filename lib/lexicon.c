@@ -18,7 +18,16 @@ typedef struct lex_word {
 typedef struct lex_group {
     uint32_t word;         /* the first word (index into words) */
     uint32_t begin, end;   /* entries[begin, end), longest first */
+    uint32_t classes;      /* bit c: an entry of class c is in the group */
 } lex_group;
+
+/* A slot of the hash table carries the first word's hash, so that a probe
+ * for a token that is no phrase start (nearly every token) reads nothing
+ * but the table. */
+typedef struct lex_slot {
+    uint32_t hash;
+    uint32_t group; /* group index + 1; 0 = empty slot */
+} lex_slot;
 
 struct polisi__lexicon {
     const polisi_allocator *alloc;
@@ -30,7 +39,7 @@ struct polisi__lexicon {
     size_t nentries, entries_cap;
     lex_group *groups;
     size_t ngroups;
-    uint32_t *table; /* group index + 1; 0 = empty slot */
+    lex_slot *table;
     size_t table_mask;
 };
 
@@ -154,8 +163,10 @@ static polisi_status make_groups(polisi__lexicon *lex) {
             lex_group *g = &lex->groups[lex->ngroups++];
             g->word = lex->entries[i].first;
             g->begin = (uint32_t)i;
+            g->classes = 0;
         }
         lex->groups[lex->ngroups - 1].end = (uint32_t)i + 1;
+        lex->groups[lex->ngroups - 1].classes |= 1u << lex->entries[i].cls;
     }
     return POLISI_OK;
 }
@@ -170,10 +181,12 @@ static polisi_status make_table(polisi__lexicon *lex) {
     memset(lex->table, 0, size * sizeof *lex->table);
     lex->table_mask = size - 1;
     for (size_t g = 0; g < lex->ngroups; g++) {
-        size_t slot = lex->words[lex->groups[g].word].hash & lex->table_mask;
-        while (lex->table[slot])
+        uint32_t hash = lex->words[lex->groups[g].word].hash;
+        size_t slot = hash & lex->table_mask;
+        while (lex->table[slot].group)
             slot = (slot + 1) & lex->table_mask;
-        lex->table[slot] = (uint32_t)g + 1;
+        lex->table[slot].hash = hash;
+        lex->table[slot].group = (uint32_t)g + 1;
     }
     return POLISI_OK;
 }
@@ -187,18 +200,23 @@ polisi_status polisi__lexicon_freeze(polisi__lexicon *lex) {
     return st;
 }
 
-static int word_is_token(const polisi__lexicon *lex, uint32_t w, const polisi__doc *doc, size_t i) {
+static inline int word_is_token(const polisi__lexicon *lex, uint32_t w, const polisi__doc *doc,
+                                size_t i) {
     const lex_word *lw = &lex->words[w];
     const polisi__token *t = &doc->toks[i];
     return lw->hash == t->hash && lw->len == t->key_len &&
            memcmp(lex->keys + lw->off, doc->keys + t->key, lw->len) == 0;
 }
 
-static const lex_group *find_group(const polisi__lexicon *lex, const polisi__doc *doc, size_t i) {
-    size_t slot = doc->toks[i].hash & lex->table_mask;
-    for (uint32_t g; (g = lex->table[slot]) != 0; slot = (slot + 1) & lex->table_mask)
-        if (word_is_token(lex, lex->groups[g - 1].word, doc, i))
-            return &lex->groups[g - 1];
+/* The group whose first word is token i's key, probing from `slot`, where
+ * the probe found the token's hash. */
+static const lex_group *find_group_from(const polisi__lexicon *lex, const polisi__doc *doc,
+                                        size_t i, size_t slot) {
+    uint32_t hash = doc->toks[i].hash;
+    for (const lex_slot *s; (s = &lex->table[slot])->group != 0;
+         slot = (slot + 1) & lex->table_mask)
+        if (s->hash == hash && word_is_token(lex, lex->groups[s->group - 1].word, doc, i))
+            return &lex->groups[s->group - 1];
     return NULL;
 }
 
@@ -216,12 +234,18 @@ static int rest_matches(const polisi__lexicon *lex, const polisi__lex_entry *e,
     return 1;
 }
 
-size_t polisi__lexicon_match(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
-                             polisi__lex_class cls, const polisi__lex_entry **out) {
-    if (i >= doc->ntoks || !lex->table)
-        return 0;
-    const lex_group *g = find_group(lex, doc, i);
-    if (!g)
+/* Keeps the rare path out of the probe, which then needs no stack frame. */
+#if defined(__GNUC__) || defined(__clang__)
+#define COLD __attribute__((noinline, cold))
+#else
+#define COLD
+#endif
+
+/* The longest entry of class cls in the group that token i starts. */
+COLD static size_t match_in_group(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
+                             polisi__lex_class cls, const polisi__lex_entry **out, size_t slot) {
+    const lex_group *g = find_group_from(lex, doc, i, slot);
+    if (!g || !(g->classes & (1u << cls)))
         return 0;
     for (uint32_t k = g->begin; k < g->end; k++) {
         const polisi__lex_entry *e = &lex->entries[k];
@@ -231,4 +255,21 @@ size_t polisi__lexicon_match(const polisi__lexicon *lex, const polisi__doc *doc,
         }
     }
     return 0;
+}
+
+/* Nearly every token starts no phrase: its probe meets an empty slot before
+ * a slot with its hash, reading nothing but the table. Only a hash that is
+ * there goes on to compare words. */
+size_t polisi__lexicon_match(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
+                             polisi__lex_class cls, const polisi__lex_entry **out) {
+    if (i >= doc->ntoks || !lex->table)
+        return 0;
+    uint32_t hash = doc->toks[i].hash;
+    for (size_t slot = hash & lex->table_mask;; slot = (slot + 1) & lex->table_mask) {
+        const lex_slot *s = &lex->table[slot];
+        if (s->group == 0)
+            return 0;
+        if (s->hash == hash)
+            return match_in_group(lex, doc, i, cls, out, slot);
+    }
 }

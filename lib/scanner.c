@@ -42,18 +42,48 @@ static const unsigned char ascii_class[256] = {
     ['^'] = C_PUNCT, ['_'] = C_PUNCT, ['`'] = C_PUNCT, ['{'] = C_PUNCT, ['|'] = C_PUNCT,
     ['}'] = C_PUNCT, ['~'] = C_PUNCT,
     /* other control bytes stay C_OTHER: each is a punctuation token */
+#define HIGH4(b) [b] = C_HIGH, [b + 1] = C_HIGH, [b + 2] = C_HIGH, [b + 3] = C_HIGH
+#define HIGH16(b) HIGH4(b), HIGH4(b + 4), HIGH4(b + 8), HIGH4(b + 12)
+    HIGH16(0x80), HIGH16(0x90), HIGH16(0xA0), HIGH16(0xB0),
+    HIGH16(0xC0), HIGH16(0xD0), HIGH16(0xE0), HIGH16(0xF0),
+#undef HIGH16
+#undef HIGH4
 };
 
-static int byte_class(unsigned char c) { return c >= 0x80 ? C_HIGH : ascii_class[c]; }
+static inline int byte_class(unsigned char c) { return ascii_class[c]; }
 
-uint32_t polisi__hash(const char *s, size_t len) {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
+/* The ASCII letters and digits of words: the key byte (lower case) in the
+ * low byte, and in the high byte what the byte says about the word's case
+ * (LETTER_UPPER, LETTER_LOWER; nothing for a digit). 0: not a word byte. */
+enum { LETTER_UPPER = 1, LETTER_LOWER = 2, LETTER_OTHER = 4 };
+#define UP(c) [c] = (uint16_t)(LETTER_UPPER << 8 | ((c) + 32))
+#define LO(c) [c] = (uint16_t)(LETTER_LOWER << 8 | (c))
+#define DG(c) [c] = (uint16_t)(c)
+static const uint16_t word_byte[256] = {
+    UP('A'), UP('B'), UP('C'), UP('D'), UP('E'), UP('F'), UP('G'), UP('H'), UP('I'),
+    UP('J'), UP('K'), UP('L'), UP('M'), UP('N'), UP('O'), UP('P'), UP('Q'), UP('R'),
+    UP('S'), UP('T'), UP('U'), UP('V'), UP('W'), UP('X'), UP('Y'), UP('Z'),
+    LO('a'), LO('b'), LO('c'), LO('d'), LO('e'), LO('f'), LO('g'), LO('h'), LO('i'),
+    LO('j'), LO('k'), LO('l'), LO('m'), LO('n'), LO('o'), LO('p'), LO('q'), LO('r'),
+    LO('s'), LO('t'), LO('u'), LO('v'), LO('w'), LO('x'), LO('y'), LO('z'),
+    DG('0'), DG('1'), DG('2'), DG('3'), DG('4'), DG('5'), DG('6'), DG('7'), DG('8'), DG('9'),
+};
+#undef UP
+#undef LO
+#undef DG
+
+/* FNV-1a, fed a byte at a time so that the scanner hashes a key while it
+ * writes it. */
+#define FNV_OFFSET 2166136261u
+#define FNV_PRIME 16777619u
+
+static inline uint32_t hash_more(uint32_t h, const char *s, size_t len) {
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
     return h;
 }
+
+uint32_t polisi__hash(const char *s, size_t len) { return hash_more(FNV_OFFSET, s, len); }
 
 /* ---- the scan state ---- */
 
@@ -66,14 +96,17 @@ typedef struct scan {
 } scan;
 
 static int keys_reserve(polisi__doc *doc, size_t more) {
+    if (more <= doc->keys_cap - doc->keys_len) /* the usual case: no call */
+        return 0;
     if (more > UINT32_MAX - doc->keys_len)
         return -1;
     return polisi__grow(doc->alloc, (void **)&doc->keys, &doc->keys_cap, doc->keys_len + more, 1);
 }
 
-static polisi__token *push_token(scan *sc, size_t start, uint8_t kind) {
+static inline polisi__token *push_token(scan *sc, size_t start, uint8_t kind) {
     polisi__doc *doc = sc->doc;
-    if (polisi__grow(doc->alloc, (void **)&doc->toks, &doc->cap, doc->ntoks + 1,
+    if (doc->ntoks >= doc->cap &&
+        polisi__grow(doc->alloc, (void **)&doc->toks, &doc->cap, doc->ntoks + 1,
                      sizeof *doc->toks))
         return NULL;
     polisi__token *t = &doc->toks[doc->ntoks++];
@@ -160,32 +193,60 @@ static int decode(const scan *sc, utf8proc_int32_t *cp) {
     return n > 0 ? (int)n : -1;
 }
 
+/* A run of ASCII letters and digits of a word. */
+typedef struct word_state {
+    uint32_t hash;   /* of the key so far */
+    unsigned seen;   /* LETTER_* */
+    int first_upper; /* -1 until the letter that decides TF_CAP is seen */
+} word_state;
+
+/* Copies the run of ASCII letters and digits at sc->pos into the keys,
+ * lower-cased, and hashes it. 0, or -1 when out of memory. */
+static int ascii_run(scan *sc, word_state *ws) {
+    polisi__doc *doc = sc->doc;
+    const unsigned char *s = sc->s;
+    size_t pos = sc->pos, len = sc->len;
+    /* A key never holds more ASCII bytes than the text has left. */
+    if (keys_reserve(doc, len - pos))
+        return -1;
+    if (ws->first_upper < 0) { /* the run's first letter, after any digits */
+        for (size_t q = pos; q < len && word_byte[s[q]]; q++) {
+            unsigned bits = word_byte[s[q]] >> 8;
+            if (bits) {
+                ws->first_upper = bits == LETTER_UPPER;
+                break;
+            }
+        }
+    }
+    char *k = doc->keys + doc->keys_len, *k0 = k;
+    uint32_t h = ws->hash;
+    unsigned seen = 0;
+    for (; pos < len; pos++) {
+        unsigned w = word_byte[s[pos]];
+        if (!w)
+            break;
+        *k++ = (char)(unsigned char)w;
+        h = (h ^ (w & 0xFFu)) * FNV_PRIME;
+        seen |= w;
+    }
+    ws->hash = h;
+    ws->seen |= seen >> 8;
+    doc->keys_len += (size_t)(k - k0);
+    sc->pos = pos;
+    return 0;
+}
+
 /* A word: a run of letters, marks and digits, ASCII or not. */
 static int scan_word(scan *sc) {
     polisi__doc *doc = sc->doc;
     polisi__token *t = push_token(sc, sc->pos, POLISI__TOK_NUMBER);
     if (!t)
         return -1;
-    int upper = 0, lower = 0, first = 1, all_digits = 1;
-    while (sc->pos < sc->len) {
-        unsigned char c = sc->s[sc->pos];
-        int cls = byte_class(c);
-        if (cls == C_UPPER || cls == C_LOWER || cls == C_DIGIT) {
-            if (keys_reserve(doc, 1))
-                return -1;
-            doc->keys[doc->keys_len++] = (char)(cls == C_UPPER ? c + 32 : c);
-            if (cls != C_DIGIT) {
-                all_digits = 0;
-                upper += cls == C_UPPER;
-                lower += cls == C_LOWER;
-                if (first && cls == C_UPPER)
-                    t->flags |= POLISI__TF_CAP;
-                first = 0;
-            }
-            sc->pos++;
-            continue;
-        }
-        if (cls != C_HIGH)
+    word_state ws = {FNV_OFFSET, 0, -1};
+    for (;;) {
+        if (ascii_run(sc, &ws))
+            return -1;
+        if (sc->pos >= sc->len || sc->s[sc->pos] < 0x80)
             break;
         utf8proc_int32_t cp;
         int n = decode(sc, &cp);
@@ -194,26 +255,42 @@ static int scan_word(scan *sc) {
         int role = unicode_role(cp);
         if (role != U_WORD && role != U_UPPER && role != U_LOWER)
             break;
-        all_digits = 0;
-        upper += role == U_UPPER;
-        lower += role == U_LOWER;
-        if (first && role == U_UPPER)
-            t->flags |= POLISI__TF_CAP;
-        if (role != U_WORD)
-            first = 0;
+        ws.seen |= LETTER_OTHER | (role == U_UPPER ? LETTER_UPPER : 0) |
+                   (role == U_LOWER ? LETTER_LOWER : 0);
+        if (ws.first_upper < 0 && role != U_WORD) /* a mark does not decide */
+            ws.first_upper = role == U_UPPER;
+        size_t before = doc->keys_len;
         if (fold_cp(doc, cp))
             return -1;
+        ws.hash = hash_more(ws.hash, doc->keys + before, doc->keys_len - before);
         sc->pos += (size_t)n;
     }
     t = &doc->toks[doc->ntoks - 1];
     t->end = (uint32_t)sc->pos;
-    if (!all_digits)
+    t->key_len = (uint32_t)(doc->keys_len - t->key);
+    t->hash = ws.hash;
+    if (ws.seen) /* not only ASCII digits */
         t->kind = POLISI__TOK_WORD;
-    if (upper && !lower)
+    if (ws.first_upper == 1)
+        t->flags |= POLISI__TF_CAP;
+    unsigned cased = ws.seen & (LETTER_UPPER | LETTER_LOWER);
+    if (cased == LETTER_UPPER)
         t->flags |= POLISI__TF_UPPER;
-    if (lower && !upper)
+    else if (cased == LETTER_LOWER)
         t->flags |= POLISI__TF_LOWER;
-    finish_key(doc, t);
+    return 0;
+}
+
+/* One ASCII punctuation (or control) byte: its own key. */
+static inline int scan_ascii_punct(scan *sc, unsigned char c) {
+    polisi__doc *doc = sc->doc;
+    polisi__token *t = push_token(sc, sc->pos, POLISI__TOK_PUNCT);
+    if (!t || keys_reserve(doc, 1))
+        return -1;
+    doc->keys[doc->keys_len++] = (char)c;
+    t->end = (uint32_t)++sc->pos;
+    t->key_len = 1;
+    t->hash = (FNV_OFFSET ^ c) * FNV_PRIME;
     return 0;
 }
 
@@ -289,7 +366,7 @@ static int scan_one(scan *sc) {
     case C_LOWER:
     case C_DIGIT: return scan_word(sc);
     case C_HIGH: return scan_high(sc);
-    default: return scan_punct(sc, c, 1);
+    default: return scan_ascii_punct(sc, c);
     }
 }
 
