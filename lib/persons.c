@@ -144,7 +144,7 @@ static const char *const particles[] = {"bin", "binti", "van", "von", "der", "de
 
 /* Abbreviated given names that take a dot: "Moh. Rizal", "Abd. Rahman". */
 static const char *const name_abbrevs[] = {"moh", "muh", "moch", "mochd", "mohd", "mhd", "muhd",
-                                           "abd", "ach", "achm", "ahm", "sy", "syah", "st"};
+                                           "abd", "ach", "achm", "ahm", "sy"};
 
 /* ---- reading a name ---- */
 
