@@ -125,6 +125,18 @@ polisi_status polisi__titles_register(polisi__lexicon *lex) {
 
 /* ---- token tests ---- */
 
+/* Token i's key is one of the n words of list (a first-byte test first:
+ * these lists are read for nearly every capitalized word). */
+static int in_list(const polisi__doc *doc, size_t i, const char *const *list, size_t n) {
+    if (doc->toks[i].key_len == 0)
+        return 0;
+    char c = polisi__tok_key(doc, i)[0];
+    for (size_t k = 0; k < n; k++)
+        if (list[k][0] == c && polisi__tok_is(doc, i, list[k]))
+            return 1;
+    return 0;
+}
+
 static int same_line(const polisi__doc *doc, size_t i) {
     return i < doc->ntoks && !(doc->toks[i].flags & POLISI__TF_LINE_BEFORE);
 }
@@ -187,9 +199,8 @@ static size_t known_at(const polisi__ctx *ctx, size_t i, int pos, const title_de
  * suffix word stands there ("Pol", "Polisi", "TNI"). */
 static int rank_ends_before(const polisi__ctx *ctx, size_t i) {
     static const char *const suffixes[] = {"pol", "polisi", "tni", "purn", "purnawirawan"};
-    for (size_t k = 0; k < sizeof suffixes / sizeof suffixes[0]; k++)
-        if (polisi__tok_is(ctx->doc, i - 1, suffixes[k]))
-            return 1;
+    if (in_list(ctx->doc, i - 1, suffixes, sizeof suffixes / sizeof suffixes[0]))
+        return 1;
     for (size_t back = 1; back <= 4 && back <= i; back++) {
         const polisi__lex_entry *e;
         size_t m = polisi__lexicon_match(ctx->ex->lex, ctx->doc, i - back, POLISI__LEX_RANK, &e);
@@ -241,12 +252,6 @@ static const char *const common_words[] = {
     "sebab", "usai", "selama", "terkait", "sedang", "kini", "the", "of",
 };
 
-static int in_list(const polisi__doc *doc, size_t i, const char *const *list, size_t n) {
-    for (size_t k = 0; k < n; k++)
-        if (polisi__tok_is(doc, i, list[k]))
-            return 1;
-    return 0;
-}
 
 static int not_name(const polisi__doc *doc, size_t i) {
     return in_list(doc, i, not_names, sizeof not_names / sizeof not_names[0]) ||
@@ -254,10 +259,7 @@ static int not_name(const polisi__doc *doc, size_t i) {
 }
 
 static int place_word(const polisi__doc *doc, size_t i) {
-    for (size_t k = 0; k < sizeof named_places / sizeof named_places[0]; k++)
-        if (polisi__tok_is(doc, i, named_places[k]))
-            return 1;
-    return 0;
+    return in_list(doc, i, named_places, sizeof named_places / sizeof named_places[0]);
 }
 
 static int in_named_place(const polisi__ctx *ctx, size_t i) {
@@ -283,9 +285,8 @@ static int office_before(const polisi__doc *doc, size_t p) {
         size_t k = p - back;
         if (!is_cap_word(doc, k))
             return 0;
-        for (size_t o = 0; o < sizeof offices / sizeof offices[0]; o++)
-            if (polisi__tok_is(doc, k, offices[o]))
-                return 1;
+        if (in_list(doc, k, offices, sizeof offices / sizeof offices[0]))
+            return 1;
     }
     return 0;
 }
@@ -335,11 +336,19 @@ static int has_dot(const polisi__doc *doc, size_t i, size_t end) {
     return glued_dot(doc, end);
 }
 
-static int read_prefix(const polisi__ctx *ctx, size_t i, title_match *mt) {
+/* The known title at token i, either position: tokens matched, or 0. */
+static size_t any_known_at(const polisi__ctx *ctx, size_t i, const title_def **out) {
+    const polisi__lex_entry *e;
+    size_t m = polisi__lexicon_match(ctx->ex->lex, ctx->doc, i, POLISI__LEX_TITLE, &e);
+    *out = m ? &titles[e->value] : NULL;
+    return m;
+}
+
+/* Reads the prefix title whose known shape [i, i + m) is d. */
+static int read_prefix(const polisi__ctx *ctx, size_t i, size_t m, const title_def *d,
+                       title_match *mt) {
     const polisi__doc *doc = ctx->doc;
-    const title_def *d;
-    size_t m = known_at(ctx, i, PRE, &d);
-    if (!m)
+    if (!m || d->pos != PRE)
         return 0;
     d = by_case(doc, i, d);
     int lower_ok = d->code[0] == 'd' && d->code[1] == 'r';
@@ -494,15 +503,21 @@ static int shape_ok(const polisi__doc *doc, size_t i, size_t m, const title_def 
     return (doc->toks[i].flags & POLISI__TF_CAP) != 0;
 }
 
-/* Reads the suffix title at i; in_run: it follows another suffix title. */
-static int read_suffix(const polisi__ctx *ctx, size_t i, int in_run, title_match *mt) {
+/* Reads the suffix title at i, whose known shape (if any) is [i, i + m)
+ * of d; in_run: it follows another suffix title. */
+static int read_suffix(const polisi__ctx *ctx, size_t i, size_t m, const title_def *d,
+                       int in_run, title_match *mt) {
     const polisi__doc *doc = ctx->doc;
-    const title_def *d = NULL;
     int sep = 0;
+    if (!(doc->toks[i].flags & POLISI__TF_CAP))
+        return 0; /* every suffix title starts with a capital */
+    if (m && d->pos != SUF)
+        m = 0;
+    size_t pm = read_pattern(doc, i, mt);
+    if (!m && !pm && !in_run)
+        return 0;
     if (!in_run && !name_before(doc, i, &sep))
         return 0;
-    size_t m = known_at(ctx, i, SUF, &d);
-    size_t pm = read_pattern(doc, i, mt);
     const title_def *next;
     /* "S.Tr.Sos." is one open-pattern title, "S.IK.MH" two known ones */
     if (m && pm > m && known_at(ctx, i + m + 1, SUF, &next))
@@ -568,9 +583,11 @@ polisi_status polisi__titles_find(polisi__ctx *ctx) {
         memset(&mt, 0, sizeof mt);
         int found = 0;
         if (doc->toks[i].kind == POLISI__TOK_WORD) {
-            found = read_prefix(ctx, i, &mt);
+            const title_def *d;
+            size_t m = any_known_at(ctx, i, &d);
+            found = read_prefix(ctx, i, m, d, &mt);
             if (!found)
-                found = read_suffix(ctx, i, continues_run(doc, run_end, i), &mt);
+                found = read_suffix(ctx, i, m, d, continues_run(doc, run_end, i), &mt);
         }
         if (!found) {
             i++;
