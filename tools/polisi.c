@@ -6,25 +6,32 @@
  *
  * All extraction logic is in the library; this file reads input, calls
  * polisi_extract() and writes JSON. The work on one record is done by
- * process_record(), which writes only into its worker's buffers and never
- * to stdout or stderr, so that a later `-j N` can run it on several threads
- * and still emit results (and messages) in input order from one thread.
+ * process_record(), which writes only into its slot's buffers and never to
+ * stdout or stderr. With `-j N`, N worker threads share one extractor and
+ * run it on a bounded ring of slots that the main thread fills (reading
+ * input) and empties (writing results and messages) in input order, so
+ * memory stays constant for a corpus of any size and output is the same as
+ * with one thread.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "json_reader.h"
 #include "polisi.h"
 
 #define EXIT_USAGE 2
+#define MAX_JOBS 256
 
 /* ------------------------------------------------------------------------
  * Growable byte buffer
@@ -183,6 +190,7 @@ typedef struct {
     int jsonl;            /* --jsonl */
     int pretty;           /* --pretty */
     const char *ref_date; /* --ref-date, or NULL */
+    int jobs;             /* -j: worker threads; 1 = work in the main thread */
 } config;
 
 /* Read-only while records are processed: may be shared by threads. */
@@ -378,34 +386,288 @@ static int process_record(const shared *sh, worker *w, const record *rec)
 }
 
 /* ------------------------------------------------------------------------
- * Output and input
+ * Output, in input order
  * ------------------------------------------------------------------------ */
+
+/* The progress line (--jsonl, standard error a terminal). */
+typedef struct {
+    int on;
+    double start, last; /* seconds */
+    size_t records;
+    unsigned long long bytes;
+    int shown; /* a line is on the screen */
+} progress;
 
 /* Totals of one run. */
 typedef struct {
     int failed;      /* an input or record was skipped */
     int write_error; /* stdout failed: stop */
+    progress prog;
 } run_state;
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Wipes the progress line, so that a message starts on a clean line. */
+static void progress_clear(run_state *rs)
+{
+    if (rs->prog.shown) {
+        fputs("\r\033[K", stderr);
+        rs->prog.shown = 0;
+    }
+}
+
+static void progress_show(run_state *rs, int final)
+{
+    progress *p = &rs->prog;
+    if (!p->on)
+        return;
+    double t = seconds();
+    if (!final && t - p->last < 0.25)
+        return;
+    p->last = t;
+    double mb = (double)p->bytes / 1e6, dt = t - p->start;
+    fprintf(stderr, "\r\033[Kpolisi: %zu records, %.1f MB, %.1f s, %.1f MB/s", p->records, mb, dt,
+            dt > 0 ? mb / dt : 0.0);
+    p->shown = 1;
+    if (final) {
+        fputc('\n', stderr);
+        p->shown = 0;
+    }
+}
 
 static void write_error(run_state *rs)
 {
-    if (!rs->write_error)
+    if (!rs->write_error) {
+        progress_clear(rs);
         fprintf(stderr, "polisi: write error on standard output: %s\n", strerror(errno));
+    }
     rs->write_error = 1;
     rs->failed = 1;
 }
 
 /* Writes one processed record (or its message) in input order. */
-static void emit(run_state *rs, const worker *w, int status)
+static void emit(run_state *rs, const worker *w, int status, size_t in_bytes)
 {
+    rs->prog.records++;
+    rs->prog.bytes += in_bytes;
     if (status != 0) {
+        progress_clear(rs);
         fprintf(stderr, "polisi: %s\n", w->err);
         rs->failed = 1;
+    } else if (w->out.len > 0 && fwrite(w->out.data, 1, w->out.len, stdout) != w->out.len) {
+        write_error(rs);
+    }
+    progress_show(rs, 0);
+}
+
+/* ------------------------------------------------------------------------
+ * The ring of slots and the worker threads (-j N)
+ *
+ * The main thread takes the free slot at `tail`, reads a record into it
+ * and publishes it; workers take published slots in order (`next`) and
+ * process them; the main thread writes the slot at `head` once it is done,
+ * in input order, and frees it. head <= next <= tail <= head + nslots, as
+ * counters that only grow. With no threads (-j 1), a published slot is
+ * processed at once by the main thread.
+ * ------------------------------------------------------------------------ */
+
+typedef struct {
+    record rec;
+    strbuf in; /* the record's bytes */
+    worker w;  /* its output and message; w.call belongs to the thread */
+    int status;
+    int done;
+} slot;
+
+typedef struct {
+    const shared *sh;
+    run_state *rs;
+    slot *slots;
+    size_t nslots;
+    size_t head, next, tail;
+    int closing;
+    int locks;    /* mu, work and ready are initialized */
+    int nthreads;
+    pthread_t *threads;
+    polisi_call_options *main_call; /* -j 1 */
+    pthread_mutex_t mu;
+    pthread_cond_t work;  /* a slot was published, or closing */
+    pthread_cond_t ready; /* a slot was processed */
+} pool;
+
+/* A slot's buffers past this size are freed once written, so one huge
+ * record does not keep its memory for the rest of the run. */
+#define SLOT_KEEP (1u << 20)
+
+static void *worker_main(void *arg)
+{
+    pool *p = arg;
+    polisi_call_options *call = NULL;
+    int ok = polisi_call_options_new(p->sh->extractor, &call) >= 0;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (p->next == p->tail && !p->closing)
+            pthread_cond_wait(&p->work, &p->mu);
+        if (p->next == p->tail)
+            break;
+        slot *s = &p->slots[p->next++ % p->nslots];
+        pthread_mutex_unlock(&p->mu);
+        s->w.call = call;
+        s->w.out.len = 0;
+        if (ok) {
+            s->status = process_record(p->sh, &s->w, &s->rec);
+        } else {
+            snprintf(s->w.err, sizeof s->w.err, "out of memory");
+            s->status = -1;
+        }
+        pthread_mutex_lock(&p->mu);
+        s->done = 1;
+        pthread_cond_signal(&p->ready);
+    }
+    pthread_mutex_unlock(&p->mu);
+    polisi_call_options_free(call);
+    return NULL;
+}
+
+static void slot_recycle(slot *s)
+{
+    if (s->in.cap > SLOT_KEEP)
+        sb_free(&s->in);
+    if (s->w.out.cap > SLOT_KEEP)
+        sb_free(&s->w.out);
+    if (s->w.scratch.cap > SLOT_KEEP)
+        sb_free(&s->w.scratch);
+}
+
+static void pool_free(pool *p);
+
+/* Starts `jobs` workers (none for 1). Returns 0, or -1 (message printed). */
+static int pool_init(pool *p, const shared *sh, run_state *rs, int jobs)
+{
+    memset(p, 0, sizeof *p);
+    p->sh = sh;
+    p->rs = rs;
+    p->nslots = jobs > 1 ? 4 * (size_t)jobs : 1;
+    p->slots = calloc(p->nslots, sizeof *p->slots);
+    p->threads = calloc((size_t)jobs, sizeof *p->threads);
+    if (!p->slots || !p->threads || polisi_call_options_new(sh->extractor, &p->main_call) < 0 ||
+        pthread_mutex_init(&p->mu, NULL) != 0) {
+        fprintf(stderr, "polisi: out of memory\n");
+        pool_free(p);
+        return -1;
+    }
+    pthread_cond_init(&p->work, NULL);
+    pthread_cond_init(&p->ready, NULL);
+    p->locks = 1;
+    for (int t = 0; jobs > 1 && t < jobs; t++) {
+        int err = pthread_create(&p->threads[t], NULL, worker_main, p);
+        if (err != 0) {
+            fprintf(stderr, "polisi: cannot start a thread: %s\n", strerror(err));
+            pool_free(p);
+            return -1;
+        }
+        p->nthreads = t + 1;
+    }
+    return 0;
+}
+
+/* Writes the slot at head (done) and frees it. Called without the lock:
+ * workers only touch slots in [next, tail), and head < next. */
+static void pool_write_head(pool *p)
+{
+    slot *s = &p->slots[p->head % p->nslots];
+    if (!p->rs->write_error) /* after a write error, as with -j 1, nothing more */
+        emit(p->rs, &s->w, s->status, s->rec.len);
+    slot_recycle(s);
+    pthread_mutex_lock(&p->mu);
+    p->head++;
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* Writes every finished slot at the head; with `wait`, waits for the head
+ * until at most `keep` slots are in flight. */
+static void pool_flush(pool *p, size_t keep)
+{
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (p->tail - p->head > keep && !p->slots[p->head % p->nslots].done)
+            pthread_cond_wait(&p->ready, &p->mu);
+        int go = p->tail != p->head && p->slots[p->head % p->nslots].done;
+        pthread_mutex_unlock(&p->mu);
+        if (!go)
+            return;
+        pool_write_head(p);
+    }
+}
+
+/* Writes everything in flight, in order: before a message of the main
+ * thread, and at the end. */
+static void pool_drain(pool *p)
+{
+    pool_flush(p, 0);
+}
+
+/* The slot the next record is read into (free until pool_submit). */
+static slot *pool_slot(pool *p)
+{
+    pool_flush(p, p->nslots - 1);
+    return &p->slots[p->tail % p->nslots];
+}
+
+/* Publishes the slot from pool_slot, holding `rec`. */
+static void pool_submit(pool *p, const record *rec)
+{
+    slot *s = &p->slots[p->tail % p->nslots];
+    s->rec = *rec;
+    s->done = 0;
+    if (p->nthreads == 0) {
+        s->w.call = p->main_call;
+        s->status = process_record(p->sh, &s->w, &s->rec);
+        s->done = 1;
+        p->tail++;
+        pool_write_head(p);
         return;
     }
-    if (w->out.len > 0 && fwrite(w->out.data, 1, w->out.len, stdout) != w->out.len)
-        write_error(rs);
+    pthread_mutex_lock(&p->mu);
+    p->tail++;
+    pthread_cond_signal(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    pool_flush(p, p->nslots); /* write what is done, without waiting */
 }
+
+/* Stops the workers (after the records in flight) and frees everything. */
+static void pool_free(pool *p)
+{
+    if (p->locks) {
+        pthread_mutex_lock(&p->mu);
+        p->closing = 1;
+        pthread_cond_broadcast(&p->work);
+        pthread_mutex_unlock(&p->mu);
+        for (int t = 0; t < p->nthreads; t++)
+            pthread_join(p->threads[t], NULL);
+        pthread_mutex_destroy(&p->mu);
+        pthread_cond_destroy(&p->work);
+        pthread_cond_destroy(&p->ready);
+    }
+    for (size_t i = 0; p->slots && i < p->nslots; i++) {
+        sb_free(&p->slots[i].in);
+        p->slots[i].w.call = NULL;
+        worker_free(&p->slots[i].w);
+    }
+    polisi_call_options_free(p->main_call);
+    free(p->slots);
+    free(p->threads);
+    memset(p, 0, sizeof *p);
+}
+
+/* ------------------------------------------------------------------------
+ * Input
+ * ------------------------------------------------------------------------ */
 
 static const char *display_name(const char *name)
 {
@@ -428,14 +690,18 @@ static int read_all(FILE *f, strbuf *b)
     }
 }
 
-static FILE *open_input(const char *name, run_state *rs)
+/* Opens an input; a message (after everything before it) when it fails. */
+static FILE *open_input(pool *p, const char *name)
 {
     if (strcmp(name, "-") == 0)
         return stdin;
     FILE *f = fopen(name, "rb");
     if (!f) {
-        fprintf(stderr, "polisi: %s: cannot open: %s\n", name, strerror(errno));
-        rs->failed = 1;
+        int err = errno;
+        pool_drain(p);
+        progress_clear(p->rs);
+        fprintf(stderr, "polisi: %s: cannot open: %s\n", name, strerror(err));
+        p->rs->failed = 1;
     }
     return f;
 }
@@ -448,21 +714,23 @@ static void close_input(FILE *f)
         fclose(f);
 }
 
-static void run_document(const shared *sh, worker *w, const char *name, run_state *rs)
+static void run_document(pool *p, const char *name)
 {
-    strbuf buf = {0};
-    FILE *f = open_input(name, rs);
+    FILE *f = open_input(p, name);
     if (!f)
         return;
-    if (read_all(f, &buf) != 0) {
-        fprintf(stderr, "polisi: %s: cannot read: %s\n", display_name(name), strerror(errno));
-        rs->failed = 1;
+    slot *s = pool_slot(p);
+    if (read_all(f, &s->in) != 0) {
+        int err = errno;
+        pool_drain(p);
+        progress_clear(p->rs);
+        fprintf(stderr, "polisi: %s: cannot read: %s\n", display_name(name), strerror(err));
+        p->rs->failed = 1;
     } else {
-        record rec = {name, 0, buf.data, buf.len};
-        emit(rs, w, process_record(sh, w, &rec));
+        record rec = {name, 0, s->in.data ? s->in.data : "", s->in.len};
+        pool_submit(p, &rec);
     }
     close_input(f);
-    sb_free(&buf);
 }
 
 static int blank(const char *s, size_t n)
@@ -474,32 +742,38 @@ static int blank(const char *s, size_t n)
     return 1;
 }
 
-/* JSON Lines, one record per line, in order. Blank lines are skipped.
- * (A later -j N reads a batch of lines here, lets N workers run
- * process_record on them, and emits the batch in order.) */
-static void run_jsonl(const shared *sh, worker *w, const char *name, run_state *rs)
+/* JSON Lines, one record per line, in order. Blank lines are skipped. Each
+ * line is read straight into its slot. */
+static void run_jsonl(pool *p, const char *name)
 {
-    char *line = NULL;
-    size_t cap = 0, lineno = 0;
+    size_t lineno = 0;
     ssize_t n;
-    FILE *f = open_input(name, rs);
+    FILE *f = open_input(p, name);
     if (!f)
         return;
     errno = 0;
-    while (!rs->write_error && (n = getline(&line, &cap, f)) >= 0) {
+    for (;;) {
+        if (p->rs->write_error)
+            break;
+        slot *s = pool_slot(p);
+        if ((n = getline(&s->in.data, &s->in.cap, f)) < 0)
+            break;
         lineno++;
-        if (blank(line, (size_t)n))
+        if (blank(s->in.data, (size_t)n))
             continue;
-        record rec = {name, lineno, line, (size_t)n};
-        emit(rs, w, process_record(sh, w, &rec));
+        s->in.len = (size_t)n;
+        record rec = {name, lineno, s->in.data, (size_t)n};
+        pool_submit(p, &rec);
         errno = 0;
     }
     if (ferror(f)) {
+        int err = errno ? errno : EIO;
+        pool_drain(p);
+        progress_clear(p->rs);
         fprintf(stderr, "polisi: %s: read error after line %zu: %s\n", display_name(name), lineno,
-                strerror(errno ? errno : EIO));
-        rs->failed = 1;
+                strerror(err));
+        p->rs->failed = 1;
     }
-    free(line);
     close_input(f);
 }
 
@@ -507,7 +781,7 @@ static void run_jsonl(const shared *sh, worker *w, const char *name, run_state *
  * Command line
  * ------------------------------------------------------------------------ */
 
-enum { OPT_JSONL = 256, OPT_REF_DATE, OPT_TYPES, OPT_PRETTY };
+enum { OPT_JSONL = 256, OPT_REF_DATE, OPT_TYPES, OPT_PRETTY, OPT_JOBS };
 
 static void usage(FILE *out)
 {
@@ -529,8 +803,14 @@ static void usage(FILE *out)
           "      --types LIST     report only these types, comma-separated: rank,\n"
           "                       title, unit, position, date, time, person, or all\n"
           "      --pretty         indent the JSON (not with --jsonl)\n"
+          "  -j, --jobs N         extract on N threads sharing one extractor (default 1;\n"
+          "                       0: one per CPU); output stays in input order, and\n"
+          "                       memory stays bounded for input of any size\n"
           "  -h, --help           show this help and exit\n"
           "  -V, --version        show the version and exit\n"
+          "\n"
+          "With --jsonl, a progress line is shown on standard error when it is a\n"
+          "terminal (never in a pipe or a file).\n"
           "\n"
           "Exit status: 0 when every input was processed; 1 when an input or record\n"
           "was skipped (its message is on standard error) or output failed; 2 for a\n"
@@ -564,6 +844,22 @@ static int check_ref_date(const char *d)
     return 0;
 }
 
+/* -j N: 1..MAX_JOBS, or 0 for one per online CPU. */
+static int parse_jobs(const char *arg, int *jobs)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(arg, &end, 10);
+    if (errno || end == arg || *end || n < 0 || n > MAX_JOBS)
+        return -1;
+    if (n == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        n = cpus < 1 ? 1 : cpus > MAX_JOBS ? MAX_JOBS : cpus;
+    }
+    *jobs = (int)n;
+    return 0;
+}
+
 /* Parses the options. Returns -1 to go on, or an exit status. */
 static int parse_args(int argc, char **argv, config *cfg)
 {
@@ -572,13 +868,14 @@ static int parse_args(int argc, char **argv, config *cfg)
         {"ref-date", required_argument, NULL, OPT_REF_DATE},
         {"types", required_argument, NULL, OPT_TYPES},
         {"pretty", no_argument, NULL, OPT_PRETTY},
+        {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":hVj:", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_JSONL: cfg->jsonl = 1; break;
         case OPT_PRETTY: cfg->pretty = 1; break;
@@ -592,6 +889,12 @@ static int parse_args(int argc, char **argv, config *cfg)
                 return usage_error("bad --types '%s': expected a comma-separated list of rank, "
                                    "title, unit, position, date, time, person or all",
                                    optarg);
+            break;
+        case 'j':
+            if (parse_jobs(optarg, &cfg->jobs) != 0)
+                return usage_error("bad --jobs '%s': expected a number of threads, 0 to %d "
+                                   "(0: one per CPU)",
+                                   optarg, MAX_JOBS);
             break;
         case 'h': usage(stdout); return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
         case 'V':
@@ -639,12 +942,37 @@ static int finish_output(run_state *rs)
 {
     if (!rs->write_error && (fflush(stdout) != 0 || ferror(stdout)))
         write_error(rs);
+    if (rs->prog.records > 0)
+        progress_show(rs, 1);
     return rs->failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* Every input in order; then everything in flight is written. */
+static int run(const shared *sh, int nfiles, char **files)
+{
+    run_state rs;
+    memset(&rs, 0, sizeof rs);
+    rs.prog.on = sh->cfg->jsonl && isatty(STDERR_FILENO);
+    rs.prog.start = rs.prog.last = seconds();
+    pool p;
+    if (pool_init(&p, sh, &rs, sh->cfg->jobs) != 0)
+        return EXIT_FAILURE;
+    for (int i = 0; i < (nfiles > 0 ? nfiles : 1) && !rs.write_error; i++) {
+        const char *name = nfiles > 0 ? files[i] : "-";
+        if (sh->cfg->jsonl)
+            run_jsonl(&p, name);
+        else
+            run_document(&p, name);
+    }
+    pool_drain(&p);
+    int status = finish_output(&rs);
+    pool_free(&p);
+    return status;
 }
 
 int main(int argc, char **argv)
 {
-    config cfg = {POLISI_ALL_TYPES, 0, 0, NULL};
+    config cfg = {POLISI_ALL_TYPES, 0, 0, NULL, 1};
     int status = parse_args(argc, argv, &cfg);
     if (status >= 0)
         return status;
@@ -656,22 +984,13 @@ int main(int argc, char **argv)
         return EXIT_FAILURE;
     shared sh = {&cfg, extractor};
     worker w;
-    run_state rs = {0, 0};
     if (worker_init(&w, &sh) < 0) {
         fprintf(stderr, "polisi: out of memory\n");
         status = EXIT_FAILURE;
     } else if (check_ref_day(&sh, &w) != 0) {
         status = EXIT_USAGE;
     } else {
-        int nfiles = argc - optind;
-        for (int i = 0; i < (nfiles > 0 ? nfiles : 1) && !rs.write_error; i++) {
-            const char *name = nfiles > 0 ? argv[optind + i] : "-";
-            if (cfg.jsonl)
-                run_jsonl(&sh, &w, name, &rs);
-            else
-                run_document(&sh, &w, name, &rs);
-        }
-        status = finish_output(&rs);
+        status = run(&sh, argc - optind, argv + optind);
     }
     worker_free(&w);
     polisi_extractor_free(extractor);

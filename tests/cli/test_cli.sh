@@ -250,5 +250,78 @@ for _ in $(seq 400); do cat "$FIX/records.jsonl"; done >"$TMP/many.jsonl"
 rc=${PIPESTATUS[0]}
 expect_rc "a closed pipe on stdout: exit 1" 1
 
+# --- -j N: worker threads, output in input order ---------------------------
+# same_run NAME ARGS...: the run with ARGS writes the same stdout, stderr and
+# exit status as the reference in $TMP/ref.{out,err,rc}.
+same_run() {
+    local name=$1
+    shift
+    run "$@"
+    if [ "$rc" -eq "$(cat "$TMP/ref.rc")" ] && cmp -s "$TMP/out" "$TMP/ref.out" && cmp -s "$TMP/err" "$TMP/ref.err"; then
+        ok "$name"
+    else
+        bad "$name" "exit $rc (want $(cat "$TMP/ref.rc")); $(diff "$TMP/out" "$TMP/ref.out" | head -n 3) $(diff "$TMP/err" "$TMP/ref.err" | head -n 3)"
+    fi
+}
+keep_ref() { cp "$TMP/out" "$TMP/ref.out"; cp "$TMP/err" "$TMP/ref.err"; echo "$rc" >"$TMP/ref.rc"; }
+
+run "$BIN" --jsonl -j 1 "$TMP/many.jsonl"
+expect_rc "-j 1: exit 0" 0
+check "-j 1: 2400 records in order" lines "len(D) == 2400 and [d['id'] for d in D[:6]] == [1, 'berita-2', 3, 'empat \u00e9', -50.0, 'crlf']"
+keep_ref
+same_run "-j 2: the same output as -j 1, in input order" "$BIN" --jsonl -j 2 "$TMP/many.jsonl"
+same_run "--jobs 3: the same output as -j 1" "$BIN" --jsonl --jobs 3 "$TMP/many.jsonl"
+same_run "--jobs=8: the same output as -j 1" "$BIN" --jsonl --jobs=8 "$TMP/many.jsonl"
+same_run "-j 0 (one per CPU): the same output as -j 1" "$BIN" --jsonl -j 0 "$TMP/many.jsonl"
+"$BIN" --jsonl -j 2 <"$TMP/many.jsonl" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ $rc -eq 0 ] && cmp -s "$TMP/out" "$TMP/ref.out"; then ok "-j 2 from stdin: the same output"; else bad "-j 2 from stdin: the same output" "exit $rc"; fi
+
+run "$BIN" --jsonl -j 1 "$FIX/bad_middle.jsonl" "$TMP/no-such-file.jsonl" "$TMP/odd.jsonl" "$FIX/records.jsonl"
+expect_rc "-j 1, bad records and a missing file: exit 1" 1
+keep_ref
+same_run "-j 2, bad records and a missing file: the same records and messages, in order" \
+    "$BIN" --jsonl -j 2 "$FIX/bad_middle.jsonl" "$TMP/no-such-file.jsonl" "$TMP/odd.jsonl" "$FIX/records.jsonl"
+same_run "-j 4, bad records and a missing file: the same again" \
+    "$BIN" --jsonl -j 4 "$FIX/bad_middle.jsonl" "$TMP/no-such-file.jsonl" "$TMP/odd.jsonl" "$FIX/records.jsonl"
+
+run "$BIN" "$FIX/doc.txt" "$TMP/no-such-file.txt" "$TMP/binary.txt" "$FIX/doc2.txt"
+keep_ref
+same_run "-j 2 with documents: the same documents and messages, in order" \
+    "$BIN" -j 2 "$FIX/doc.txt" "$TMP/no-such-file.txt" "$TMP/binary.txt" "$FIX/doc2.txt"
+
+if grep -q $'\r' "$TMP/err"; then bad "-j 2: no progress line when stderr is not a terminal"; else
+    ok "-j 2: no progress line when stderr is not a terminal"
+fi
+if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>&1; then
+    script -qec "'$BIN' --jsonl -j 2 '$TMP/many.jsonl' >'$TMP/tty.out'" /dev/null >"$TMP/tty.err" 2>&1
+    if grep -q 'polisi: 2400 records' "$TMP/tty.err" && [ "$(wc -l <"$TMP/tty.out")" -eq 2400 ]; then
+        ok "-j 2: a progress line when stderr is a terminal"
+    else
+        bad "-j 2: a progress line when stderr is a terminal" "$(head -c 300 "$TMP/tty.err")"
+    fi
+else
+    echo "skip - -j 2: a progress line when stderr is a terminal (no script(1))"
+fi
+
+for arg in -1 x 2x 257 ''; do
+    run "$BIN" --jsonl -j "$arg" "$FIX/records.jsonl"
+    expect_rc "-j '$arg': exit 2" 2
+    expect_no_out "-j '$arg': nothing on stdout"
+done
+expect_err "-j: a usage message" '^polisi: .*jobs'
+
+"$BIN" --jsonl -j 2 "$TMP/many.jsonl" 2>"$TMP/err" | head -c 10 >/dev/null
+rc=${PIPESTATUS[0]}
+expect_rc "-j 2, a closed pipe on stdout: exit 1" 1
+if [ -w /dev/full ]; then
+    "$BIN" --jsonl -j 2 "$TMP/many.jsonl" >/dev/full 2>"$TMP/err"
+    rc=$?
+    expect_rc "-j 2, a full disk on stdout: exit 1" 1
+    if [ "$(grep -c 'write error' "$TMP/err")" -eq 1 ]; then ok "-j 2, a full disk: one message"; else
+        bad "-j 2, a full disk: one message" "$(head -c 300 "$TMP/err")"
+    fi
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
