@@ -270,6 +270,9 @@ static int in_named_place(const polisi__ctx *ctx, size_t i) {
         p--;
     if (p > 2 && polisi__tok_punct(doc, p - 1, ')') && polisi__tok_punct(doc, p - 3, '('))
         p -= 1; /* "Rumah Sakit Umum Pusat (RSUP) Prof ...": the abbreviation */
+    if (p > 2 && (polisi__tok_is(doc, p - 1, "daerah") || polisi__tok_is(doc, p - 1, "pusat")) &&
+        polisi__tok_is(doc, p - 2, "umum"))
+        return 1; /* "Rumah Sakit Umum Daerah dr X" */
     return p > 0 && place_word(doc, p - 1);
 }
 
