@@ -470,10 +470,12 @@ static void emit(run_state *rs, const worker *w, int status, size_t in_bytes)
  *
  * The main thread takes the free slot at `tail`, reads a record into it
  * and publishes it; workers take published slots in order (`next`) and
- * process them; the main thread writes the slot at `head` once it is done,
- * in input order, and frees it. head <= next <= tail <= head + nslots, as
- * counters that only grow. With no threads (-j 1), a published slot is
- * processed at once by the main thread.
+ * process them; the main thread writes finished slots from `head` on, in
+ * input order, and frees them. head <= next <= tail <= head + nslots, as
+ * counters that only grow. When the ring is full, the main thread sleeps
+ * until the older half of it is done and then writes that half at once:
+ * one wake-up per nslots/2 records, not one per record. With no threads
+ * (-j 1), a published slot is processed at once in the main thread.
  * ------------------------------------------------------------------------ */
 
 typedef struct {
@@ -490,6 +492,9 @@ typedef struct {
     slot *slots;
     size_t nslots;
     size_t head, next, tail;
+    size_t want;  /* the main thread sleeps until slots [head, want) are done */
+    int waiting;  /* ... and is asleep on `ready` */
+    int idle;     /* workers asleep on `work` */
     int closing;
     int locks;    /* mu, work and ready are initialized */
     int nthreads;
@@ -497,12 +502,21 @@ typedef struct {
     polisi_call_options *main_call; /* -j 1 */
     pthread_mutex_t mu;
     pthread_cond_t work;  /* a slot was published, or closing */
-    pthread_cond_t ready; /* a slot was processed */
+    pthread_cond_t ready; /* slots [head, want) are done */
 } pool;
 
 /* A slot's buffers past this size are freed once written, so one huge
  * record does not keep its memory for the rest of the run. */
 #define SLOT_KEEP (1u << 20)
+
+/* Slots [head, want) are all done. Under the lock. */
+static int wanted_done(const pool *p)
+{
+    for (size_t i = p->head; i < p->want; i++)
+        if (!p->slots[i % p->nslots].done)
+            return 0;
+    return 1;
+}
 
 static void *worker_main(void *arg)
 {
@@ -511,14 +525,16 @@ static void *worker_main(void *arg)
     int ok = polisi_call_options_new(p->sh->extractor, &call) >= 0;
     pthread_mutex_lock(&p->mu);
     for (;;) {
-        while (p->next == p->tail && !p->closing)
+        while (p->next == p->tail && !p->closing) {
+            p->idle++;
             pthread_cond_wait(&p->work, &p->mu);
+            p->idle--;
+        }
         if (p->next == p->tail)
             break;
         slot *s = &p->slots[p->next++ % p->nslots];
         pthread_mutex_unlock(&p->mu);
         s->w.call = call;
-        s->w.out.len = 0;
         if (ok) {
             s->status = process_record(p->sh, &s->w, &s->rec);
         } else {
@@ -527,7 +543,8 @@ static void *worker_main(void *arg)
         }
         pthread_mutex_lock(&p->mu);
         s->done = 1;
-        pthread_cond_signal(&p->ready);
+        if (p->waiting && wanted_done(p)) /* a signal is a system call: only when due */
+            pthread_cond_signal(&p->ready);
     }
     pthread_mutex_unlock(&p->mu);
     polisi_call_options_free(call);
@@ -552,7 +569,7 @@ static int pool_init(pool *p, const shared *sh, run_state *rs, int jobs)
     memset(p, 0, sizeof *p);
     p->sh = sh;
     p->rs = rs;
-    p->nslots = jobs > 1 ? 4 * (size_t)jobs : 1;
+    p->nslots = jobs > 1 ? 16 * (size_t)jobs : 1;
     p->slots = calloc(p->nslots, sizeof *p->slots);
     p->threads = calloc((size_t)jobs, sizeof *p->threads);
     if (!p->slots || !p->threads || polisi_call_options_new(sh->extractor, &p->main_call) < 0 ||
@@ -576,33 +593,40 @@ static int pool_init(pool *p, const shared *sh, run_state *rs, int jobs)
     return 0;
 }
 
-/* Writes the slot at head (done) and frees it. Called without the lock:
- * workers only touch slots in [next, tail), and head < next. */
-static void pool_write_head(pool *p)
+/* Writes the slots [head, until), all done, and frees them. Without the
+ * lock: workers only touch slots in [next, tail), and until <= next. */
+static void pool_write(pool *p, size_t until)
 {
-    slot *s = &p->slots[p->head % p->nslots];
-    if (!p->rs->write_error) /* after a write error, as with -j 1, nothing more */
-        emit(p->rs, &s->w, s->status, s->rec.len);
-    slot_recycle(s);
+    for (size_t i = p->head; i < until; i++) {
+        slot *s = &p->slots[i % p->nslots];
+        if (!p->rs->write_error) /* after a write error, as with -j 1, nothing more */
+            emit(p->rs, &s->w, s->status, s->rec.len);
+        slot_recycle(s);
+    }
     pthread_mutex_lock(&p->mu);
-    p->head++;
+    p->head = until;
     pthread_mutex_unlock(&p->mu);
 }
 
-/* Writes every finished slot at the head; with `wait`, waits for the head
- * until at most `keep` slots are in flight. */
+/* Waits until at most `keep` slots are in flight, then writes every slot
+ * that is done from the head on. */
 static void pool_flush(pool *p, size_t keep)
 {
-    for (;;) {
-        pthread_mutex_lock(&p->mu);
-        while (p->tail - p->head > keep && !p->slots[p->head % p->nslots].done)
+    pthread_mutex_lock(&p->mu);
+    if (p->tail - p->head > keep) {
+        p->want = p->tail - keep;
+        while (!wanted_done(p)) {
+            p->waiting = 1;
             pthread_cond_wait(&p->ready, &p->mu);
-        int go = p->tail != p->head && p->slots[p->head % p->nslots].done;
-        pthread_mutex_unlock(&p->mu);
-        if (!go)
-            return;
-        pool_write_head(p);
+            p->waiting = 0;
+        }
     }
+    size_t until = p->head;
+    while (until < p->tail && p->slots[until % p->nslots].done)
+        until++;
+    pthread_mutex_unlock(&p->mu);
+    if (until > p->head)
+        pool_write(p, until);
 }
 
 /* Writes everything in flight, in order: before a message of the main
@@ -612,10 +636,12 @@ static void pool_drain(pool *p)
     pool_flush(p, 0);
 }
 
-/* The slot the next record is read into (free until pool_submit). */
+/* The slot the next record is read into (free until pool_submit). When
+ * the ring is full, waits for its older half. */
 static slot *pool_slot(pool *p)
 {
-    pool_flush(p, p->nslots - 1);
+    if (p->tail - p->head == p->nslots)
+        pool_flush(p, p->nslots / 2);
     return &p->slots[p->tail % p->nslots];
 }
 
@@ -630,14 +656,14 @@ static void pool_submit(pool *p, const record *rec)
         s->status = process_record(p->sh, &s->w, &s->rec);
         s->done = 1;
         p->tail++;
-        pool_write_head(p);
+        pool_write(p, p->tail);
         return;
     }
     pthread_mutex_lock(&p->mu);
     p->tail++;
-    pthread_cond_signal(&p->work);
+    if (p->idle > 0)
+        pthread_cond_signal(&p->work);
     pthread_mutex_unlock(&p->mu);
-    pool_flush(p, p->nslots); /* write what is done, without waiting */
 }
 
 /* Stops the workers (after the records in flight) and frees everything. */
