@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Python binding vs the C API: the cost of `polisi.Extractor.extract`.
+
+    python3 bench/python_vs_c.py [CORPUS.jsonl] [--rounds N] [--cli PATH]
+
+Times, over the same texts and reference dates (each record's "date"):
+
+  C API   a ctypes loop doing only polisi_extract + polisi_result_free
+          (the C work, plus about a microsecond of ctypes call overhead,
+          shown separately as "ctypes overhead" from empty texts)
+  Python  Extractor.extract(text, ref_date): the C call, the JSON of the
+          result, json.loads, the str offsets, the dataclasses
+  CLI     (with --cli) the C tool on the corpus as JSON Lines, one process,
+          for reference: it also parses and writes JSON
+
+Each figure is the best of N rounds (default 20, interleaved) over the whole
+corpus, wall-clock time (--cpu: this process's CPU time, steadier when the
+machine is busy). The
+issue asks Python <= 2x the C API. Default corpus: ../shared/corpus/dev.jsonl
+next to the source tree. The library is found as `import polisi` finds it
+(POLISI_LIBRARY, installed, build tree); bindings/python is put on sys.path.
+"""
+import argparse
+import ctypes
+import json
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
+
+import polisi  # noqa: E402
+from polisi import _lib  # noqa: E402
+
+
+def best_of(rounds, fns, clock):
+    """The best time of each function over `rounds` rounds, interleaved so
+    that a busy machine slows them alike."""
+    best = [float("inf")] * len(fns)
+    for _ in range(rounds):
+        for i, fn in enumerate(fns):
+            t0 = clock()
+            fn()
+            best[i] = min(best[i], clock() - t0)
+    return best
+
+
+def c_api_loop(ex_handle, docs):
+    """The C API only: one call options object per date, reused."""
+    lib = _lib.lib
+    calls = {}
+    for _, date in docs:
+        if date is not None and date not in calls:
+            c = ctypes.c_void_p()
+            lib.polisi_call_options_new(ex_handle, ctypes.byref(c))
+            iso = date.encode()
+            lib.polisi_call_options_set_ref_date_iso(c, iso, len(iso))
+            calls[date] = c.value
+    prepared = [(data, calls.get(date)) for data, date in docs]
+    res = ctypes.c_void_p()
+    extract, free = lib.polisi_extract, lib.polisi_result_free
+
+    def run():
+        for data, call in prepared:
+            if extract(ex_handle, data, len(data), call, ctypes.byref(res)) < 0:
+                raise SystemExit("polisi_extract failed")
+            free(res)
+    return run, calls
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("corpus", nargs="?",
+                    default=os.path.join(ROOT, "..", "shared", "corpus", "dev.jsonl"))
+    ap.add_argument("--rounds", type=int, default=20)
+    ap.add_argument("--cli", help="the C tool, to time it on the same corpus")
+    ap.add_argument("--cpu", action="store_true",
+                    help="measure CPU time of this process (steadier on a busy machine) "
+                         "instead of wall-clock time")
+    args = ap.parse_args()
+
+    with open(args.corpus, encoding="utf-8") as f:
+        records = [json.loads(line) for line in f if line.strip()]
+    texts = [(r["text"], r.get("date")) for r in records]
+    docs = [(polisi._core.encode(t), d) for t, d in texts]
+    nbytes = sum(len(d) for d, _ in docs)
+    non_ascii = sum(1 for t, _ in texts if not t.isascii())
+
+    ex = polisi.Extractor()
+    handle = ex._handle
+    n_ents = sum(len(ex.extract(t, d)) for t, d in texts)  # also warms up
+
+    run_c, calls = c_api_loop(handle, docs)
+    empty = [(b"", None)] * len(docs)
+    run_empty, _ = c_api_loop(handle, empty)
+
+    def run_py():
+        for t, d in texts:
+            ex.extract(t, d)
+
+    clock = time.process_time if args.cpu else time.perf_counter
+    t_c, t_empty, t_py = best_of(args.rounds, [run_c, run_empty, run_py], clock)
+    for c in calls.values():
+        _lib.lib.polisi_call_options_free(c)
+
+    n = len(docs)
+    print("corpus   %s: %d documents (%d not ASCII), %.1f KiB, %d entities"
+          % (os.path.relpath(args.corpus), n, non_ascii, nbytes / 1024, n_ents))
+    print("library  %s %s" % (polisi.library_path, polisi.__version__))
+    print("rounds   %d (best of, interleaved), %s time" % (args.rounds, "CPU" if args.cpu else "wall"))
+    print("C API    %8.2f ms  %7.1f us/doc  %6.1f MB/s"
+          % (t_c * 1e3, t_c / n * 1e6, nbytes / t_c / 1e6))
+    print("  ctypes overhead (empty texts) %.2f ms, %.2f us/call" % (t_empty * 1e3, t_empty / n * 1e6))
+    print("Python   %8.2f ms  %7.1f us/doc  %6.1f MB/s"
+          % (t_py * 1e3, t_py / n * 1e6, nbytes / t_py / 1e6))
+    print("ratio    Python / C API = %.2fx (goal <= 2x)" % (t_py / t_c))
+    if args.cli:
+        def run_cli():
+            with open(args.corpus, "rb") as src:
+                subprocess.run([args.cli, "--jsonl"], stdin=src, stdout=subprocess.DEVNULL,
+                               check=True)
+        t_cli = best_of(max(3, args.rounds // 4), [run_cli], time.perf_counter)[0]
+        print("CLI      %8.2f ms  (one process, startup and JSON I/O included)" % (t_cli * 1e3))
+    ex.close()
+    return 0 if t_py <= 2 * t_c else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
