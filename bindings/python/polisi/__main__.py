@@ -3,6 +3,9 @@
     python -m polisi [OPTIONS] [FILE...]          one JSON document per input
     python -m polisi --jsonl [OPTIONS] [FILE...]  JSON Lines in, JSON Lines out
 
+Options: --jsonl, --ref-date DATE, --types LIST, --pretty, -j/--jobs N,
+-V/--version, -h/--help, as the C tool's (it alone shows a progress line).
+
 The output is byte for byte what the C tool ``polisi`` writes for the same
 input and options: the entity JSON is the library's own
 (``polisi_result_json``), offsets are **byte** offsets, so tools that read
@@ -13,23 +16,22 @@ message on standard error) or output failed, 2 for a usage error.
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import os
 import re
 import sys
-from typing import Any, BinaryIO, List, Optional, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, BinaryIO, Callable, Deque, List, Optional, Sequence, Tuple
 
 from . import _lib
 from ._core import Extractor, PolisiError, encode, types_mask
 
 EXIT_USAGE = 2
+MAX_JOBS = 256
 _REF_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _RAW_BYTE = re.compile("[\udc80-\udcff]")
-
-
-class _Usage(Exception):
-    pass
 
 
 class _Number:
@@ -68,6 +70,19 @@ def _json_string(s: str) -> bytes:
     return json.dumps(s, ensure_ascii=False).encode("utf-8")
 
 
+def _jobs(arg: str) -> int:
+    """-j N: 1..256, or 0 for one per CPU (as the C tool)."""
+    try:
+        n = int(arg.strip(), 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError("bad --jobs '%s': expected a number of threads, "
+                                         "0 to %d" % (arg, MAX_JOBS))
+    if not 0 <= n <= MAX_JOBS:
+        raise argparse.ArgumentTypeError("bad --jobs '%s': expected a number of threads, "
+                                         "0 to %d" % (arg, MAX_JOBS))
+    return n or max(1, min(os.cpu_count() or 1, MAX_JOBS))
+
+
 def _parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     ap = argparse.ArgumentParser(
         prog="python -m polisi",
@@ -90,6 +105,9 @@ def _parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                     help="report only these types, comma-separated: rank, title, unit, "
                          "position, date, time, person, or all")
     ap.add_argument("--pretty", action="store_true", help="indent the JSON (not with --jsonl)")
+    ap.add_argument("-j", "--jobs", metavar="N", type=_jobs, default=1,
+                    help="extract on N threads sharing one extractor (default 1; 0: one per "
+                         "CPU); output stays in input order")
     ap.add_argument("-V", "--version", action="version",
                     version="polisi %s" % _lib.version())
     args = ap.parse_args(argv)
@@ -111,36 +129,80 @@ def _parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     return args
 
 
+class _WriteError(Exception):
+    pass
+
+
 class _Run:
+    """One run: records are processed (on worker threads with -j N) by
+    pure functions that return (output, message); emit() writes them in
+    input order from the main thread, as the C tool does."""
+
     def __init__(self, args: argparse.Namespace, extractor: Extractor, out: BinaryIO) -> None:
         self.args = args
         self.ex = extractor
         self.out = out
         self.failed = False
+        self.jobs: int = args.jobs
+        self.pool: Optional[ThreadPoolExecutor] = None
+        self.pending: Deque[Any] = collections.deque()
+        if self.jobs > 1:
+            self.pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="polisi")
 
     def message(self, msg: str) -> None:
         sys.stderr.write("polisi: %s\n" % msg)
         sys.stderr.flush()
         self.failed = True
 
-    def write(self, data: bytes) -> None:
-        self.out.write(data)
+    def emit(self, result: Tuple[Optional[bytes], Optional[str]]) -> None:
+        out, msg = result
+        if msg is not None:
+            self.message(msg)
+            return
+        try:
+            self.out.write(out)  # type: ignore[arg-type]
+        except OSError as err:
+            raise _WriteError(err)
+
+    def submit(self, fn: Callable[..., Tuple[Optional[bytes], Optional[str]]],
+               *args: Any) -> None:
+        """Processes a record now (-j 1) or on the pool, keeping at most
+        16 per worker in flight."""
+        if self.pool is None:
+            self.emit(fn(*args))
+            return
+        self.pending.append(self.pool.submit(fn, *args))
+        if len(self.pending) >= 16 * self.jobs:
+            self.emit(self.pending.popleft().result())
+
+    def drain(self) -> None:
+        while self.pending:
+            self.emit(self.pending.popleft().result())
+
+    def close(self) -> None:
+        for f in self.pending:
+            f.cancel()
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
 
     # -- documents ----------------------------------------------------------
-    def document(self, name: str, f: BinaryIO) -> None:
+    def document_result(self, name: str, data: bytes) -> Tuple[Optional[bytes], Optional[str]]:
         shown = "<stdin>" if name == "-" else name
-        try:
-            data = f.read()
-        except OSError as err:
-            self.message("%s: cannot read: %s" % (shown, err.strerror or err))
-            return
         flags = _lib.JSON_PRETTY if self.args.pretty else 0
         try:
             js = self.ex.extract_json(data, self.args.ref_date, os.fsencode(name), flags)
         except PolisiError as err:
-            self.message("%s: %s" % (shown, err.message))
+            return None, "%s: %s" % (shown, err.message)
+        return js + b"\n", None
+
+    def document(self, name: str, f: BinaryIO) -> None:
+        try:
+            data = f.read()
+        except OSError as err:
+            self.message("%s: cannot read: %s" % ("<stdin>" if name == "-" else name,
+                                                 err.strerror or err))
             return
-        self.write(js + b"\n")
+        self.submit(self.document_result, name, data)
 
     # -- JSON Lines ---------------------------------------------------------
     def record(self, line: bytes) -> bytes:
@@ -191,23 +253,29 @@ class _Run:
             raise _RecordError("extraction failed: %s" % _lib.strerror(int(err.code)))
         return b'{"id":' + id_json + b',"entities":' + ents + b"}\n"
 
+    def line_result(self, shown: str, lineno: int,
+                    line: bytes) -> Tuple[Optional[bytes], Optional[str]]:
+        try:
+            return self.record(line), None
+        except _RecordError as err:
+            return None, "%s:%d: %s" % (shown, lineno, err)
+
     def jsonl(self, name: str, f: BinaryIO) -> None:
         shown = "<stdin>" if name == "-" else name
         lineno = 0
-        try:
-            for line in f:
-                lineno += 1
-                if not line.strip(b" \t\r\n"):
-                    continue
-                try:
-                    out = self.record(line)
-                except _RecordError as err:
-                    self.message("%s:%d: %s" % (shown, lineno, err))
-                    continue
-                self.write(out)
-        except OSError as err:
-            self.message("%s: read error after line %d: %s" % (shown, lineno,
-                                                               err.strerror or err))
+        lines = iter(f)
+        while True:
+            try:
+                line = next(lines)
+            except StopIteration:
+                break
+            except OSError as err:
+                self.message("%s: read error after line %d: %s" % (shown, lineno,
+                                                                   err.strerror or err))
+                break
+            lineno += 1
+            if line.strip(b" \t\r\n"):
+                self.submit(self.line_result, shown, lineno, line)
 
     def run(self, name: str) -> None:
         if name == "-":
@@ -242,16 +310,23 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         for name in names:
             run.run(name)
-        out.flush()
-    except (BrokenPipeError, OSError) as err:
+        run.drain()
+        try:
+            out.flush()
+        except OSError as err:
+            raise _WriteError(err)
+    except _WriteError as werr:
+        err = werr.args[0]
         sys.stderr.write("polisi: write error on standard output: %s\n"
                          % (getattr(err, "strerror", None) or err))
-        try:  # keep Python from complaining again at exit
-            sys.stdout = None  # type: ignore[assignment]
-        except Exception:
+        try:  # keep Python from failing again on the closed pipe at exit
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
             pass
         return 1
     finally:
+        run.close()
         extractor.close()
     return 1 if run.failed else 0
 

@@ -46,6 +46,9 @@ class Cli(unittest.TestCase):
             data = f.read()
         self.same(["--jsonl", "--ref-date", "2020-02-29", "--types", "rank,date,person"],
                   stdin=data)
+        py = _support.run_py_cli(["--jsonl", "-j", "4", _support.DEV_CORPUS])
+        c = run_c(["--jsonl", _support.DEV_CORPUS])
+        self.assertEqual(py.stdout, c.stdout)
 
     @unittest.skipUnless(CLI, NO_CLI)
     def test_fixtures(self):
@@ -55,6 +58,7 @@ class Cli(unittest.TestCase):
                 with self.subTest(name=name):
                     self.same(["--jsonl", path])
                     self.same(["--jsonl", "--ref-date", "2019-01-01", path])
+                    self.same(["--jsonl", "--jobs", "3", path])
             elif name.endswith(".txt"):
                 with self.subTest(name=name):
                     self.same([path])
@@ -62,6 +66,7 @@ class Cli(unittest.TestCase):
         sample = os.path.join(_support.SOURCE_DIR, "tools", "sample-article.txt")
         if os.path.exists(sample):
             self.same(["--pretty", sample, sample])
+            self.same(["-j", "2", sample, FIXTURES + "/doc.txt", sample])
             with open(sample, "rb") as f:
                 self.same(["--ref-date", "2024-02-12"], stdin=f.read())
 
@@ -86,6 +91,7 @@ class Cli(unittest.TestCase):
         ]
         self.same(["--jsonl"], stdin=b"\n".join(records) + b"\n")
         self.same(["--jsonl"], stdin=b"\n".join(records))  # no final newline
+        self.same(["--jsonl", "-j", "3"], stdin=b"\n".join(records * 20))
         with tempfile.NamedTemporaryFile(suffix=".txt") as f:
             f.write(b"AKBP \xff Budi\x00 Kompol \xe2\x80\x9cX\xe2\x80\x9d\r\n")
             f.flush()
@@ -94,7 +100,8 @@ class Cli(unittest.TestCase):
     @unittest.skipUnless(CLI, NO_CLI)
     def test_usage_errors(self):
         for args in (["--ref-date", "2018-2-1"], ["--ref-date", "2018-02-30"],
-                     ["--types", "nope"], ["--jsonl", "--pretty"], ["--bogus"]):
+                     ["--types", "nope"], ["--jsonl", "--pretty"], ["--bogus"],
+                     ["-j", "-1"], ["--jobs", "257"], ["-j", "x"]):
             with self.subTest(args=args):
                 py = _support.run_py_cli(args, b"")
                 c = run_c(args, b"")
