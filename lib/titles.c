@@ -551,13 +551,14 @@ static int read_suffix(const polisi__ctx *ctx, size_t i, size_t m, const title_d
 /* Token i follows the suffix title that ended at run_end, with nothing but
  * commas, periods or semicolons between. */
 static int continues_run(const polisi__doc *doc, size_t run_end, size_t i) {
-    if (run_end == 0 || run_end > i || (doc->toks[i].flags & POLISI__TF_LINE_BEFORE))
-        return 0;
+    if (run_end == 0 || run_end > i || i - run_end > 2 ||
+        (doc->toks[i].flags & POLISI__TF_LINE_BEFORE))
+        return 0; /* the gap test first: a long gap must cost nothing */
     for (size_t k = run_end; k < i; k++)
         if (!polisi__tok_punct(doc, k, ',') && !polisi__tok_punct(doc, k, '.') &&
             !polisi__tok_punct(doc, k, ';'))
             return 0;
-    return i - run_end <= 2;
+    return 1;
 }
 
 static polisi_status emit(polisi__ctx *ctx, const title_match *mt) {
