@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Python binding vs the C API: the cost of `polisi.Extractor.extract`.
 
-    python3 bench/python_vs_c.py [CORPUS.jsonl] [--rounds N] [--cli PATH]
+    python3 bench/python_vs_c.py [CORPUS.jsonl] [--rounds N] [--wall] [--cli PATH]
 
 Times, over the same texts and reference dates (each record's "date"):
 
@@ -14,8 +14,8 @@ Times, over the same texts and reference dates (each record's "date"):
           for reference: it also parses and writes JSON
 
 Each figure is the best of N rounds (default 20, interleaved) over the whole
-corpus, wall-clock time (--cpu: this process's CPU time, steadier when the
-machine is busy). The
+corpus, in CPU time of this process (--wall: wall-clock time, which on a
+machine busy with other work punishes the longer rounds most). The
 issue asks Python <= 2x the C API. Default corpus: ../shared/corpus/dev.jsonl
 next to the source tree. The library is found as `import polisi` finds it
 (POLISI_LIBRARY, installed, build tree); bindings/python is put on sys.path.
@@ -77,9 +77,9 @@ def main():
                     default=os.path.join(ROOT, "..", "shared", "corpus", "dev.jsonl"))
     ap.add_argument("--rounds", type=int, default=20)
     ap.add_argument("--cli", help="the C tool, to time it on the same corpus")
-    ap.add_argument("--cpu", action="store_true",
-                    help="measure CPU time of this process (steadier on a busy machine) "
-                         "instead of wall-clock time")
+    ap.add_argument("--wall", action="store_true",
+                    help="measure wall-clock time instead of this process's CPU time (which "
+                         "is steadier when other processes compete for the CPUs)")
     args = ap.parse_args()
 
     with open(args.corpus, encoding="utf-8") as f:
@@ -101,7 +101,7 @@ def main():
         for t, d in texts:
             ex.extract(t, d)
 
-    clock = time.process_time if args.cpu else time.perf_counter
+    clock = time.perf_counter if args.wall else time.process_time
     t_c, t_empty, t_py = best_of(args.rounds, [run_c, run_empty, run_py], clock)
     for c in calls.values():
         _lib.lib.polisi_call_options_free(c)
@@ -110,7 +110,7 @@ def main():
     print("corpus   %s: %d documents (%d not ASCII), %.1f KiB, %d entities"
           % (os.path.relpath(args.corpus), n, non_ascii, nbytes / 1024, n_ents))
     print("library  %s %s" % (polisi.library_path, polisi.__version__))
-    print("rounds   %d (best of, interleaved), %s time" % (args.rounds, "CPU" if args.cpu else "wall"))
+    print("rounds   %d (best of, interleaved), %s time" % (args.rounds, "wall" if args.wall else "CPU"))
     print("C API    %8.2f ms  %7.1f us/doc  %6.1f MB/s"
           % (t_c * 1e3, t_c / n * 1e6, nbytes / t_c / 1e6))
     print("  ctypes overhead (empty texts) %.2f ms, %.2f us/call" % (t_empty * 1e3, t_empty / n * 1e6))

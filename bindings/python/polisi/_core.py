@@ -10,7 +10,7 @@ import itertools
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from ctypes import byref, c_size_t, c_uint, c_void_p, sizeof, string_at
+from ctypes import byref, c_char_p, c_size_t, c_uint, c_void_p, sizeof
 from typing import (Any, Callable, Deque, FrozenSet, Iterable, Iterator, List, Mapping,
                     Optional, Tuple, Union)
 
@@ -335,13 +335,14 @@ class Extractor:
             if st < 0:
                 raise PolisiError(st, "extraction failed: %s" % _lib.strerror(st))
             try:
-                js = c_void_p()
-                n = c_size_t()
+                # NUL-terminated, and JSON has no raw NUL: c_char_p reads
+                # (copies) it in one step, and the length is not needed.
+                js = c_char_p()
                 st = _result_json(res, doc_id, len(doc_id) if doc_id else 0, flags, byref(js),
-                                  byref(n))
+                                  None)
                 if st < 0:
                     raise PolisiError(st, "cannot write JSON: %s" % _lib.strerror(st))
-                return string_at(js.value, n.value)
+                return js.value or b""
             finally:
                 _result_free(res)
         finally:

@@ -31,7 +31,7 @@ _new = object.__new__
 #: Parsed bodies: body bytes -> (class, dict of the fields without offsets).
 #: Shared by threads (dict operations are atomic; a race parses twice).
 _cache: Dict[bytes, Tuple[type, Dict[str, Any]]] = {}
-_CACHE_MAX = 8192
+_CACHE_MAX = 4096  # about 5 MB at most
 
 # The offsets that end an entity object, and what follows them: the next
 # object or the end of the array.

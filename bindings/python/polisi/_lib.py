@@ -178,7 +178,7 @@ def _declare(lib: ctypes.CDLL) -> None:
         "polisi_result_count": (c_size_t, [c_void_p]),
         # 7. JSON: the JSON is owned by the result (freed with it)
         "polisi_result_json": (c_int, [c_void_p, c_char_p, c_size_t, c_uint,
-                                       POINTER(c_void_p), POINTER(c_size_t)]),
+                                       POINTER(c_char_p), POINTER(c_size_t)]),
     }
     missing = []
     for name, (restype, argtypes) in protos.items():
