@@ -266,7 +266,10 @@ static size_t skip_units(const ents *es, size_t k) {
  * Kodim 0114/Aceh Jaya Serda ..."): capitalized words, numbers, "/" and
  * "-", at most ten tokens. Returns the rank's token or 0. */
 static size_t gap_to_rank(const ents *es, const polisi__doc *doc, size_t k) {
-    for (size_t n = 0; n <= 10 && k < doc->ntoks && !new_line(doc, k); n++, k++) {
+    for (size_t n = 0; n <= 10; n++, k++) {
+        k = skip_units(es, k);
+        if (k >= doc->ntoks || new_line(doc, k))
+            return 0;
         size_t r = k + punct_at(doc, k, ',');
         if (ent_at(es, POLISI_RANK, r) >= 0)
             return r;
