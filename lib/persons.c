@@ -277,7 +277,6 @@ static size_t gap_to_rank(const ents *es, const polisi__doc *doc, size_t k) {
         if (!(is_cap_word(doc, k) || t->kind == POLISI__TOK_NUMBER || punct_at(doc, k, '/') ||
               punct_at(doc, k, '-')) || IN_LIST(doc, k, function_words))
             return 0;
-        k = skip_units(es, k + 1) - 1;
     }
     return 0;
 }
