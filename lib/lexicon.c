@@ -21,12 +21,13 @@ typedef struct lex_group {
     uint32_t classes;      /* bit c: an entry of class c is in the group */
 } lex_group;
 
-/* A slot of the hash table carries the first word's hash, so that a probe
- * for a token that is no phrase start (nearly every token) reads nothing
- * but the table. */
+/* A slot of the hash table carries the first word's hash and the classes
+ * of its group, so that a probe for a token that starts no phrase of the
+ * class asked for (nearly every probe) reads nothing but the table. */
 typedef struct lex_slot {
     uint32_t hash;
-    uint32_t group; /* group index + 1; 0 = empty slot */
+    uint32_t group;   /* group index + 1; 0 = empty slot */
+    uint32_t classes; /* the group's */
 } lex_slot;
 
 struct polisi__lexicon {
@@ -41,7 +42,20 @@ struct polisi__lexicon {
     size_t ngroups;
     lex_slot *table;
     size_t table_mask;
+    /* One bit per (hash >> FILTER_SHIFT): set for the first word of every
+     * group. 8 KiB, so it stays in the L1 cache while the table (tens of
+     * KiB with the gazetteer) does not: most tokens are turned away here. */
+    uint64_t *filter;
 };
+
+#define FILTER_BITS 16
+#define FILTER_SHIFT (32 - FILTER_BITS)
+#define FILTER_WORDS ((1u << FILTER_BITS) / 64)
+
+static inline int filter_has(const uint64_t *filter, uint32_t hash) {
+    uint32_t b = hash >> FILTER_SHIFT;
+    return (int)((filter[b / 64] >> (b % 64)) & 1u);
+}
 
 polisi_status polisi__lexicon_new(const polisi_allocator *alloc, polisi__lexicon **out) {
     polisi__lexicon *lex = polisi__malloc(alloc, sizeof *lex);
@@ -62,6 +76,7 @@ void polisi__lexicon_free(polisi__lexicon *lex) {
     polisi__free(a, lex->entries);
     polisi__free(a, lex->groups);
     polisi__free(a, lex->table);
+    polisi__free(a, lex->filter);
     polisi__free(a, lex);
 }
 
@@ -180,6 +195,10 @@ static polisi_status make_table(polisi__lexicon *lex) {
         return POLISI_ERR_NOMEM;
     memset(lex->table, 0, size * sizeof *lex->table);
     lex->table_mask = size - 1;
+    lex->filter = polisi__malloc(lex->alloc, FILTER_WORDS * sizeof *lex->filter);
+    if (!lex->filter)
+        return POLISI_ERR_NOMEM;
+    memset(lex->filter, 0, FILTER_WORDS * sizeof *lex->filter);
     for (size_t g = 0; g < lex->ngroups; g++) {
         uint32_t hash = lex->words[lex->groups[g].word].hash;
         size_t slot = hash & lex->table_mask;
@@ -187,6 +206,8 @@ static polisi_status make_table(polisi__lexicon *lex) {
             slot = (slot + 1) & lex->table_mask;
         lex->table[slot].hash = hash;
         lex->table[slot].group = (uint32_t)g + 1;
+        lex->table[slot].classes = lex->groups[g].classes;
+        lex->filter[(hash >> FILTER_SHIFT) / 64] |= (uint64_t)1 << ((hash >> FILTER_SHIFT) % 64);
     }
     return POLISI_OK;
 }
@@ -257,19 +278,20 @@ COLD static size_t match_in_group(const polisi__lexicon *lex, const polisi__doc 
     return 0;
 }
 
-/* Nearly every token starts no phrase: its probe meets an empty slot before
- * a slot with its hash, reading nothing but the table. Only a hash that is
- * there goes on to compare words. */
+/* Nearly every probe is for a token that starts no phrase of class cls: the
+ * filter turns most away; the rest meet an empty slot before a slot with
+ * their hash and the class, reading nothing but the table. Only then are
+ * words compared. */
 size_t polisi__lexicon_match(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
                              polisi__lex_class cls, const polisi__lex_entry **out) {
-    if (i >= doc->ntoks || !lex->table)
+    if (i >= doc->ntoks || !lex->filter || !filter_has(lex->filter, doc->toks[i].hash))
         return 0;
-    uint32_t hash = doc->toks[i].hash;
+    uint32_t hash = doc->toks[i].hash, bit = 1u << cls;
     for (size_t slot = hash & lex->table_mask;; slot = (slot + 1) & lex->table_mask) {
         const lex_slot *s = &lex->table[slot];
         if (s->group == 0)
             return 0;
-        if (s->hash == hash)
+        if (s->hash == hash && (s->classes & bit))
             return match_in_group(lex, doc, i, cls, out, slot);
     }
 }
