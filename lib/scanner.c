@@ -281,6 +281,63 @@ static int scan_word(scan *sc) {
     return 0;
 }
 
+/* The common word, all ASCII letters and digits and followed by ASCII (or
+ * the end): copied, hashed and classified in one loop, its token written
+ * once. Anything else goes to scan_word, which starts over. */
+static int scan_ascii_word(scan *sc) {
+    polisi__doc *doc = sc->doc;
+    const unsigned char *s = sc->s;
+    size_t start = sc->pos, pos = start, len = sc->len;
+    if ((doc->ntoks >= doc->cap &&
+         polisi__grow(doc->alloc, (void **)&doc->toks, &doc->cap, doc->ntoks + 1,
+                      sizeof *doc->toks)) ||
+        keys_reserve(doc, len - start))
+        return -1;
+    char *k = doc->keys + doc->keys_len, *k0 = k;
+    uint32_t h = FNV_OFFSET;
+    unsigned seen = 0;
+    for (; pos < len; pos++) {
+        unsigned w = word_byte[s[pos]];
+        if (!w)
+            break;
+        *k++ = (char)(unsigned char)w;
+        h = (h ^ (w & 0xFFu)) * FNV_PRIME;
+        seen |= w;
+    }
+    if (pos < len && s[pos] >= 0x80)
+        return scan_word(sc); /* the word may go on: nothing is kept yet */
+    seen >>= 8;
+    unsigned flags = sc->pending;
+    if (sc->newlines > 0)
+        flags |= POLISI__TF_LINE_BEFORE;
+    if (sc->newlines > 1)
+        flags |= POLISI__TF_PARA_BEFORE;
+    if (seen) {
+        size_t q = start; /* the first letter, after any digits */
+        while (!(word_byte[s[q]] >> 8))
+            q++;
+        if (word_byte[s[q]] >> 8 == LETTER_UPPER)
+            flags |= POLISI__TF_CAP;
+        if (seen == LETTER_UPPER)
+            flags |= POLISI__TF_UPPER;
+        else if (seen == LETTER_LOWER)
+            flags |= POLISI__TF_LOWER;
+    }
+    polisi__token *t = &doc->toks[doc->ntoks++];
+    t->start = (uint32_t)start;
+    t->end = (uint32_t)pos;
+    t->key = (uint32_t)doc->keys_len;
+    t->key_len = (uint32_t)(k - k0);
+    t->hash = h;
+    t->kind = seen ? POLISI__TOK_WORD : POLISI__TOK_NUMBER;
+    t->flags = (uint8_t)flags;
+    doc->keys_len += (size_t)(k - k0);
+    sc->pending = 0;
+    sc->newlines = 0;
+    sc->pos = pos;
+    return 0;
+}
+
 /* One ASCII punctuation (or control) byte: its own key. */
 static inline int scan_ascii_punct(scan *sc, unsigned char c) {
     polisi__doc *doc = sc->doc;
@@ -364,7 +421,7 @@ static int scan_one(scan *sc) {
         return 0;
     case C_UPPER:
     case C_LOWER:
-    case C_DIGIT: return scan_word(sc);
+    case C_DIGIT: return scan_ascii_word(sc);
     case C_HIGH: return scan_high(sc);
     default: return scan_ascii_punct(sc, c);
     }
