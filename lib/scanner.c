@@ -334,6 +334,10 @@ static int scan_ascii_word(scan *sc) {
     doc->keys_len += (size_t)(k - k0);
     sc->pending = 0;
     sc->newlines = 0;
+    if (pos < len && s[pos] == ' ') { /* the usual space after a word, as scan_one does */
+        sc->pending = POLISI__TF_SPACE_BEFORE;
+        pos++;
+    }
     sc->pos = pos;
     return 0;
 }
