@@ -1,14 +1,655 @@
 /*
- * units.c: Polri units (SPEC.md "unit"). Stub: filled in by issue 3.
+ * units.c: Polri units (SPEC.md "unit").
+ *
+ * Territorial units are a level word of units.def ("Polres", "Kepolisian
+ * Resor", "Mapolres") followed by a place. Where the place ends is the hard
+ * part: the gazetteer (regencies and districts of Indonesia) gives the
+ * longest known name; an unknown place is at most two capitalized words
+ * that are not a rank, a post, a unit word, a date word or a province;
+ * compass words and a final "Kota" follow ("Polres Tanjab Barat",
+ * "Polres Bogor Kota"). A Polda takes a province or its short form.
+ *
+ * Functional units (level satker) are phrases of units.def ("Satreskrim",
+ * "Sat Reskrim", "Satuan Reserse Kriminal"), numbered sub-units ("Unit 4",
+ * "Subdit III") and a bare function word right before a territorial unit
+ * ("Reskrim Polsek Pallangga" = Unit Reskrim).
  */
-#include "internal.h"
+#include <string.h>
+
+#include "gazetteer.h"
+#include "units.h"
+
+/* Lexicon flags of units.def variants. */
+#define VARIANT_AMBIGUOUS 1u /* '~': needs a capital */
+#define VARIANT_HQ 2u        /* '@': the headquarters form */
+/* LEVEL entries whose value carries a province: "Poldasu", "PMJ". */
+#define POLDA_FIXED(prov) ((uint32_t)POLISI__LV_POLDA | ((uint32_t)(prov) + 1u) << 8)
+
+typedef struct level_def {
+    const char *level, *kind, *word, *variants;
+} level_def;
+
+static const level_def levels[POLISI__LV_COUNT] = {
+#define LEVEL(id, level, kind, word, variants) {level, kind, word, variants},
+#include "units.def"
+#undef LEVEL
+};
+
+typedef struct province_def {
+    const char *name, *polda, *variants;
+} province_def;
+
+static const province_def provinces[POLISI__PROV_COUNT] = {
+#define PROVINCE(id, name, variants) {name, "Polda " name, variants},
+#include "units.def"
+#undef PROVINCE
+};
+
+typedef struct satker_def {
+    const char *canonical, *head, *variants;
+} satker_def;
+
+static const satker_def satkers[POLISI__SATKER_COUNT] = {
+#define SATKER(id, canonical, head, variants) {canonical, head, variants},
+#include "units.def"
+#undef SATKER
+};
+
+const polisi__func_def polisi__funcs[POLISI__FUNC_COUNT] = {
+#define FUNC(id, short_name, glue, at_polsek, at_polres, at_polda, variants) \
+    {short_name, glue, at_polsek, at_polres, at_polda, variants},
+#include "units.def"
+#undef FUNC
+};
+
+const char *polisi__province_variants(int p) { return provinces[p].variants; }
+
+const char *polisi__satker_head(int s) { return satkers[s].head; }
+
+/* ---- registration ---- */
+
+polisi_status polisi__add_variants(polisi__lexicon *lex, const char *variants,
+                                   polisi__lex_class cls, uint32_t value, uint8_t flags) {
+    char phrase[160];
+    const char *p = variants;
+    while (*p) {
+        const char *bar = strchr(p, '|');
+        size_t n = bar ? (size_t)(bar - p) : strlen(p);
+        uint8_t f = flags;
+        for (; n && (*p == '~' || *p == '@'); p++, n--)
+            f |= *p == '~' ? VARIANT_AMBIGUOUS : VARIANT_HQ;
+        if (n == 0 || n >= sizeof phrase)
+            return POLISI_ERR_INTERNAL;
+        memcpy(phrase, p, n);
+        phrase[n] = '\0';
+        polisi_status st = polisi__lexicon_add(lex, phrase, cls, value, f);
+        if (st != POLISI_OK)
+            return st;
+        p += n + (bar != NULL);
+    }
+    return POLISI_OK;
+}
+
+/* "Poldasu", "Poldajatim": "polda" glued to a province's one-word short forms. */
+static polisi_status add_glued_poldas(polisi__lexicon *lex) {
+    polisi_status st = polisi__lexicon_add(lex, "Poldasu", POLISI__LEX_UNIT,
+                                           POLDA_FIXED(POLISI__PROV_SUMUT), 0);
+    for (int p = 0; st == POLISI_OK && p < POLISI__PROV_COUNT; p++) {
+        const char *v = provinces[p].variants;
+        while (st == POLISI_OK && *v) {
+            size_t n = strcspn(v, "|");
+            if (n < 40 && !memchr(v, ' ', n) && !memchr(v, '.', n)) {
+                char word[48] = "Polda";
+                memcpy(word + 5, v, n);
+                word[5 + n] = '\0';
+                st = polisi__lexicon_add(lex, word, POLISI__LEX_UNIT, POLDA_FIXED(p), 0);
+            }
+            v += n + (v[n] == '|');
+        }
+    }
+    return st;
+}
 
 polisi_status polisi__units_register(polisi__lexicon *lex) {
-    (void)lex;
+    polisi_status st = POLISI_OK;
+    for (int l = 0; st == POLISI_OK && l < POLISI__LV_COUNT; l++)
+        st = polisi__add_variants(lex, levels[l].variants, POLISI__LEX_UNIT, (uint32_t)l, 0);
+    if (st == POLISI_OK)
+        st = polisi__lexicon_add(lex, "PMJ", POLISI__LEX_UNIT, POLDA_FIXED(POLISI__PROV_METRO_JAYA),
+                                 0);
+    if (st == POLISI_OK)
+        st = add_glued_poldas(lex);
+    for (int p = 0; st == POLISI_OK && p < POLISI__PROV_COUNT; p++)
+        st = polisi__add_variants(lex, provinces[p].variants, POLISI__LEX_PROVINCE, (uint32_t)p, 0);
+    for (int s = 0; st == POLISI_OK && s < POLISI__SATKER_COUNT; s++)
+        st = polisi__add_variants(lex, satkers[s].variants, POLISI__LEX_SATKER, (uint32_t)s, 0);
+    for (int f = 0; st == POLISI_OK && f < POLISI__FUNC_COUNT; f++)
+        st = polisi__add_variants(lex, polisi__funcs[f].variants, POLISI__LEX_POS_FUNC,
+                                  (uint32_t)f, 0);
+    for (size_t g = 0; st == POLISI_OK && g < polisi__gazetteer_count; g++)
+        st = polisi__lexicon_add(lex, polisi__gazetteer[g].name, POLISI__LEX_PLACE, (uint32_t)g,
+                                 polisi__gazetteer[g].flags);
+    return st;
+}
+
+/* ---- token helpers ---- */
+
+int polisi__tok_word_on_line(const polisi__doc *doc, size_t i) {
+    return i < doc->ntoks && doc->toks[i].kind == POLISI__TOK_WORD &&
+           !(doc->toks[i].flags & POLISI__TF_LINE_BEFORE);
+}
+
+int polisi__tok_capital(const polisi__doc *doc, size_t i) {
+    return i < doc->ntoks && doc->toks[i].kind == POLISI__TOK_WORD &&
+           (doc->toks[i].flags & (POLISI__TF_CAP | POLISI__TF_UPPER)) &&
+           !(doc->toks[i].flags & POLISI__TF_LOWER);
+}
+
+size_t polisi__tok_class(const polisi__ctx *ctx, size_t i, polisi__lex_class cls) {
+    const polisi__lex_entry *e;
+    return polisi__lexicon_match(ctx->ex->lex, ctx->doc, i, cls, &e);
+}
+
+static int on_line(const polisi__doc *doc, size_t i) {
+    return i < doc->ntoks && !(doc->toks[i].flags & POLISI__TF_LINE_BEFORE);
+}
+
+/* A capitalized word on the same line as the token before it. */
+static int cap_next(const polisi__doc *doc, size_t i) {
+    return on_line(doc, i) && polisi__tok_capital(doc, i);
+}
+
+static int punct_at(const polisi__doc *doc, size_t i, char c) {
+    return on_line(doc, i) && polisi__tok_punct(doc, i, c);
+}
+
+static int glued(const polisi__doc *doc, size_t i) {
+    return i < doc->ntoks && !(doc->toks[i].flags & (POLISI__TF_SPACE_BEFORE | POLISI__TF_LINE_BEFORE));
+}
+
+static int key_in(const polisi__doc *doc, size_t i, const char *const *words, size_t n) {
+    for (size_t k = 0; k < n; k++)
+        if (polisi__tok_is(doc, i, words[k]))
+            return 1;
+    return 0;
+}
+#define KEY_IN(doc, i, list) key_in(doc, i, list, sizeof list / sizeof list[0])
+
+/* ---- places ---- */
+
+/* Capitalized words that end a place name rather than continue it. */
+static const char *const not_place[] = {
+    "kabupaten", "kab", "kecamatan", "kec", "desa", "kelurahan", "provinsi", "prov", "jalan",
+    "jl", "jln", "gang", "pak", "bapak", "ibu", "bu", "sdr", "saudara", "tim", "unit", "sat",
+    "satuan", "subdit", "bersama", "dan", "di", "ke", "dari", "yang", "untuk", "pada", "saat",
+    "sejak", "oleh", "kepada", "bagi", "itu", "ini", "tersebut", "juga", "akan", "telah",
+    "sudah", "masih", "para", "kota", "dr", "drs", "dra", "ir", "h", "hj", "prof", "kh",
+    "satgas", "polisi", "kapolsek", "kapolres", "tni", "wib", "wita", "wit", "rt", "rw",
+};
+
+/* Words that end many place names ("Luwu Utara", "Bogor Kota"). */
+static const char *const compass[] = {
+    "utara", "selatan", "barat", "timur", "tengah", "tenggara", "daya", "laut", "pusat",
+    "raya", "baru", "hulu", "hilir", "ilir", "ulu", "besar",
+};
+
+/* Token k can not be (part of) an unknown place name. */
+int polisi__stops_place(const polisi__ctx *ctx, size_t k, int first) {
+    const polisi__doc *doc = ctx->doc;
+    static const polisi__lex_class classes[] = {
+        POLISI__LEX_RANK, POLISI__LEX_TITLE, POLISI__LEX_DATEWORD, POLISI__LEX_UNIT,
+        POLISI__LEX_SATKER, POLISI__LEX_POSITION, POLISI__LEX_POS_HEAD, POLISI__LEX_ACTING,
+    };
+    if (!cap_next(doc, k) || KEY_IN(doc, k, not_place))
+        return 1;
+    for (size_t c = 0; c < sizeof classes / sizeof classes[0]; c++)
+        if (polisi__tok_class(ctx, k, classes[c]))
+            return 1;
+    return !first && polisi__tok_class(ctx, k, POLISI__LEX_PROVINCE);
+}
+
+/* One word of an unknown place, with what is glued to it: "P.Sidimpuan",
+ * "Soekarno-Hatta", "IX-X". Returns the token after it, or k. */
+static size_t place_word(const polisi__doc *doc, size_t k) {
+    if (!cap_next(doc, k))
+        return k;
+    size_t j = k + 1;
+    for (;;) {
+        if ((punct_at(doc, j, '.') || punct_at(doc, j, '-')) && glued(doc, j) && glued(doc, j + 1) &&
+            cap_next(doc, j + 1))
+            j += 2;
+        else
+            return j;
+    }
+}
+
+/* A headline in Title Case or in capitals: every word is capitalized, so a
+ * capital there is no sign of a name. Looks at most 24 tokens either way
+ * on the line, so that a text without line breaks stays linear. */
+static int caps_line(const polisi__doc *doc, size_t i) {
+    size_t a = i, b = i + 1;
+    while (a > 0 && i - a < 24 && !(doc->toks[a].flags & POLISI__TF_LINE_BEFORE))
+        a--;
+    while (b < doc->ntoks && b - i < 24 && !(doc->toks[b].flags & POLISI__TF_LINE_BEFORE))
+        b++;
+    size_t words = 0, caps = 0;
+    for (size_t k = a; k < b; k++) {
+        const polisi__token *t = &doc->toks[k];
+        if (t->kind != POLISI__TOK_WORD || t->end - t->start < 4)
+            continue;
+        words++;
+        caps += (t->flags & (POLISI__TF_CAP | POLISI__TF_UPPER)) != 0;
+    }
+    return words >= 5 && caps * 10 >= words * 9;
+}
+
+/* Compass words and a final "Kota" after a place ("Bogor Kota", not the
+ * "Kota" of "Genuk Kota Semarang"). */
+static size_t place_suffixes(const polisi__ctx *ctx, size_t j) {
+    const polisi__doc *doc = ctx->doc;
+    for (;;) {
+        if (cap_next(doc, j) && KEY_IN(doc, j, compass))
+            j++;
+        else if (cap_next(doc, j) && polisi__tok_is(doc, j, "kota") &&
+                 polisi__stops_place(ctx, j + 1, 0))
+            j++;
+        else
+            return j;
+    }
+}
+
+/* The end of the place that starts at token i, or i when none does. */
+static size_t place_end(const polisi__ctx *ctx, size_t i) {
+    const polisi__doc *doc = ctx->doc;
+    if (!cap_next(doc, i))
+        return i;
+    /* "Kota Batu", "Kabupaten Kupang", "Pelabuhan Tanjung Perak", "Bandara ..." */
+    static const char *const prefixes[] = {"kota", "kabupaten", "kab", "pelabuhan", "bandara",
+                                           "kawasan", "kp3"};
+    if (KEY_IN(doc, i, prefixes)) {
+        size_t k = i + 1 + (punct_at(doc, i + 1, '.') && polisi__tok_is(doc, i, "kab"));
+        if (polisi__tok_is(doc, i, "kawasan") && polisi__tok_is(doc, k, "pelabuhan"))
+            k++;
+        size_t e = place_end(ctx, k);
+        return e > k ? e : i;
+    }
+    const polisi__lex_entry *g;
+    size_t m = polisi__lexicon_match(ctx->ex->lex, doc, i, POLISI__LEX_PLACE, &g);
+    size_t j;
+    if (m > 1 || (m == 1 && !polisi__stops_place(ctx, i, 1))) {
+        j = i + m;
+    } else {
+        if (polisi__stops_place(ctx, i, 1))
+            return i;
+        j = place_word(doc, i);
+        if (j > i && !caps_line(doc, i) && !polisi__stops_place(ctx, j, 0) && !KEY_IN(doc, j, compass) &&
+            !polisi__tok_class(ctx, j, POLISI__LEX_PLACE))
+            j = place_word(doc, j);
+    }
+    return place_suffixes(ctx, j);
+}
+
+/* ---- normalized strings ---- */
+
+int polisi__tok_roman(const polisi__doc *doc, size_t k) {
+    static const char *const numerals[] = {"i",    "ii",  "iii", "iv",  "v",    "vi",
+                                           "vii",  "viii", "ix", "x",   "xi",   "xii",
+                                           "xiii", "xiv", "xv",  "xvi", "xvii", "xviii"};
+    return KEY_IN(doc, k, numerals);
+}
+
+/* Writes tokens [b, e) of the text into buf (spaces folded, capitals turned
+ * to Title Case when `title`), returns the length; the caller sized buf. */
+static size_t place_text(const polisi__doc *doc, size_t b, size_t e, int title, char *buf) {
+    size_t n = 0;
+    for (size_t k = b; k < e; k++) {
+        const polisi__token *t = &doc->toks[k];
+        if (k > b && (t->flags & (POLISI__TF_SPACE_BEFORE | POLISI__TF_LINE_BEFORE)))
+            buf[n++] = ' ';
+        size_t len = t->end - t->start;
+        memcpy(buf + n, doc->text + t->start, len);
+        if (title && (t->flags & POLISI__TF_UPPER) && len > 1 && !polisi__tok_roman(doc, k))
+            for (size_t c = 1; c < len; c++)
+                if (buf[n + c] >= 'A' && buf[n + c] <= 'Z')
+                    buf[n + c] = (char)(buf[n + c] + 32);
+        n += len;
+    }
+    return n;
+}
+
+/* Title Case for capitals: when the level word is in capitals (the whole
+ * name is), or when the place is a known name ("Polres MAGETAN"). A short
+ * unknown word in capitals in normal text is an abbreviation: "Polres HSU". */
+static int title_place(const polisi__ctx *ctx, size_t b, int caps) {
+    return caps || polisi__tok_class(ctx, b, POLISI__LEX_PLACE) != 0;
+}
+
+/* Fills u's place and canonical ("<word> [Metro ]<place>") in the arena. */
+static int set_place(polisi__ctx *ctx, size_t b, size_t e, const char *word, int metro, int caps,
+                     polisi__unit *u, polisi_status *st) {
+    const polisi__doc *doc = ctx->doc;
+    size_t size = strlen(word) + 8 + 2 * (doc->toks[e - 1].end - doc->toks[b].start) + 2;
+    char *buf = polisi__arena_alloc(&ctx->res->arena, size);
+    if (!buf) {
+        *st = POLISI_ERR_NOMEM;
+        return 0;
+    }
+    size_t n = strlen(word);
+    memcpy(buf, word, n);
+    buf[n++] = ' ';
+    if (metro) {
+        memcpy(buf + n, "Metro ", 6);
+        n += 6;
+    }
+    size_t p = n;
+    n += place_text(doc, b, e, title_place(ctx, b, caps), buf + n);
+    buf[n] = '\0';
+    u->canonical = buf;
+    u->place = polisi__arena_strndup(&ctx->res->arena, buf + p, n - p);
+    if (!u->place) {
+        *st = POLISI_ERR_NOMEM;
+        return 0;
+    }
+    return 1;
+}
+
+void polisi__unit_polda(int prov, polisi__unit *u) {
+    u->level_id = POLISI__LV_POLDA;
+    u->satker = -1;
+    u->level = levels[POLISI__LV_POLDA].level;
+    u->kind = NULL;
+    u->place = provinces[prov].name;
+    u->canonical = provinces[prov].polda;
+}
+
+/* "(Kalsel)" after "Polda Kalimantan Selatan": the same province again. */
+static size_t province_bracket(const polisi__ctx *ctx, size_t j, uint32_t prov) {
+    const polisi__lex_entry *e;
+    if (!punct_at(ctx->doc, j, '('))
+        return j;
+    size_t m = polisi__lexicon_match(ctx->ex->lex, ctx->doc, j + 1, POLISI__LEX_PROVINCE, &e);
+    return m && e->value == prov && punct_at(ctx->doc, j + 1 + m, ')') ? j + m + 2 : j;
+}
+
+static int polda_place(polisi__ctx *ctx, size_t i, polisi__unit *u) {
+    const polisi__lex_entry *e;
+    if (!on_line(ctx->doc, i))
+        return 0;
+    size_t m = polisi__lexicon_match(ctx->ex->lex, ctx->doc, i, POLISI__LEX_PROVINCE, &e);
+    if (!m)
+        return 0;
+    polisi__unit_polda((int)e->value, u);
+    u->end = province_bracket(ctx, i + m, e->value);
+    return 1;
+}
+
+/* "Metro" after Polres/Polsek: the Jakarta type ("Polres Metro Jakarta
+ * Selatan", "Polsek Metro Gambir") when a place follows, else the city of
+ * Metro in Lampung ("Polres Metro") or one of its districts ("Metro Pusat"). */
+static int metro_place(polisi__ctx *ctx, size_t i, int level_id, int caps, polisi__unit *u,
+                       polisi_status *st) {
+    const polisi__doc *doc = ctx->doc;
+    const level_def *lv = &levels[level_id];
+    if (polisi__tok_class(ctx, i, POLISI__LEX_PLACE) < 2 && !polisi__tok_is(doc, i + 1, "jaya") &&
+        !polisi__tok_class(ctx, i + 1, POLISI__LEX_PROVINCE)) {
+        size_t e = place_end(ctx, i + 1);
+        if (e > i + 1) {
+            u->kind = level_id == POLISI__LV_POLRES ? "polres-metro" : "polsek-metro";
+            u->end = e;
+            return set_place(ctx, i + 1, e, lv->word, 1, caps, u, st);
+        }
+    }
+    size_t e = place_end(ctx, i);
+    u->end = e > i ? e : i + 1;
+    return set_place(ctx, i, u->end, lv->word, 0, caps, u, st);
+}
+
+int polisi__unit_place(polisi__ctx *ctx, size_t i, int level_id, int caps, polisi__unit *u,
+                       polisi_status *st) {
+    const level_def *lv = &levels[level_id];
+    memset(u, 0, sizeof *u);
+    u->level_id = level_id;
+    u->satker = -1;
+    u->level = lv->level;
+    u->kind = lv->kind;
+    if (level_id == POLISI__LV_POLDA)
+        return polda_place(ctx, i, u);
+    if (level_id == POLISI__LV_POLRI || level_id == POLISI__LV_MABES)
+        return 0;
+    if ((level_id == POLISI__LV_POLRES || level_id == POLISI__LV_POLSEK) &&
+        cap_next(ctx->doc, i) && polisi__tok_is(ctx->doc, i, "metro"))
+        return metro_place(ctx, i, level_id, caps, u, st);
+    size_t e = place_end(ctx, i);
+    if (e == i)
+        return 0;
+    u->end = e;
+    return set_place(ctx, i, e, lv->word, 0, caps, u, st);
+}
+
+/* ---- reading a unit ---- */
+
+/* "(Polda)" after "Kepolisian Daerah", "(Polri)" after "Kepolisian Negara
+ * Republik Indonesia": the same level again, in brackets. */
+static size_t level_bracket(const polisi__ctx *ctx, size_t j, uint32_t level_id) {
+    const polisi__lex_entry *e;
+    if (!punct_at(ctx->doc, j, '('))
+        return j;
+    size_t m = polisi__lexicon_match(ctx->ex->lex, ctx->doc, j + 1, POLISI__LEX_UNIT, &e);
+    return m && (e->value & 0xff) == level_id && punct_at(ctx->doc, j + 1 + m, ')') ? j + m + 2
+                                                                                    : j;
+}
+
+static int read_level(polisi__ctx *ctx, size_t i, size_t m, const polisi__lex_entry *e,
+                      polisi__unit *u, polisi_status *st) {
+    const polisi__doc *doc = ctx->doc;
+    uint32_t level_id = e->value & 0xff;
+    const level_def *lv = &levels[level_id];
+    if (e->value >> 8) { /* "Poldasu", "PMJ" */
+        polisi__unit_polda((int)(e->value >> 8) - 1, u);
+        u->end = province_bracket(ctx, i + m, (e->value >> 8) - 1);
+        return 1;
+    }
+    size_t j = level_bracket(ctx, i + m, level_id);
+    if (level_id == POLISI__LV_POLRI || level_id == POLISI__LV_MABES) {
+        memset(u, 0, sizeof *u);
+        u->level_id = (int)level_id;
+        u->satker = -1;
+        u->level = lv->level;
+        u->canonical = lv->word;
+        u->end = j;
+        return 1;
+    }
+    const polisi__lex_entry *again; /* "Polres Polres Kepulauan Aru" */
+    size_t m2 = polisi__lexicon_match(ctx->ex->lex, doc, j, POLISI__LEX_UNIT, &again);
+    if (m2 && again->value == level_id && !(again->flags & VARIANT_HQ))
+        j += m2;
+    int caps = (doc->toks[i].flags & POLISI__TF_UPPER) != 0;
+    return polisi__unit_place(ctx, j, (int)level_id, caps, u, st);
+}
+
+/* "(Divpropam)" after "Divisi Profesi dan Pengamanan", "(PPA)" after "Unit
+ * Pelayanan Perempuan dan Anak": the unit again, or the last word of its
+ * canonical name, in brackets. */
+static size_t satker_bracket(const polisi__ctx *ctx, size_t j, int s) {
+    const polisi__doc *doc = ctx->doc;
+    const polisi__lex_entry *e;
+    if (!punct_at(doc, j, '('))
+        return j;
+    size_t m = polisi__lexicon_match(ctx->ex->lex, doc, j + 1, POLISI__LEX_SATKER, &e);
+    if (m && (int)e->value == s && punct_at(doc, j + 1 + m, ')'))
+        return j + m + 2;
+    const char *canon = satkers[s].canonical, *last = strrchr(canon, ' ');
+    last = last ? last + 1 : canon;
+    char key[32];
+    size_t n = strlen(last);
+    if (n >= sizeof key || !polisi__tok_word_on_line(doc, j + 1) || !punct_at(doc, j + 2, ')'))
+        return j;
+    for (size_t c = 0; c <= n; c++)
+        key[c] = (char)(last[c] >= 'A' && last[c] <= 'Z' ? last[c] + 32 : last[c]);
+    return polisi__tok_is(doc, j + 1, key) ? j + 3 : j;
+}
+
+static void set_satker(polisi__unit *u, int s, const char *canonical, size_t end) {
+    memset(u, 0, sizeof *u);
+    u->level_id = -1;
+    u->satker = s;
+    u->level = "satker";
+    u->canonical = canonical;
+    u->end = end;
+}
+
+static int read_satker(polisi__ctx *ctx, size_t i, size_t m, const polisi__lex_entry *e,
+                       polisi__unit *u) {
+    /* one word in lower case is a word ("stik"), not a unit; "akademi
+     * kepolisian" is still a unit */
+    if ((m == 1 || (e->flags & VARIANT_AMBIGUOUS)) && !polisi__tok_capital(ctx->doc, i))
+        return 0;
+    int s = (int)e->value;
+    set_satker(u, s, satkers[s].canonical, satker_bracket(ctx, i + m, s));
+    return 1;
+}
+
+/* "Unit 4", "Subdit III", "unit Reskrim", "Subdit IV Renakta". */
+static int read_subunit(polisi__ctx *ctx, size_t i, polisi__unit *u, polisi_status *st) {
+    const polisi__doc *doc = ctx->doc;
+    static const char *const words[] = {"unit", "subdit", "subden", "subbid", "subbag"};
+    if (!KEY_IN(doc, i, words))
+        return 0;
+    size_t j = i + 1, num_end = j;
+    if (polisi__tok_capital(doc, i) && on_line(doc, j) &&
+        ((doc->toks[j].kind == POLISI__TOK_NUMBER && doc->toks[j].end - doc->toks[j].start <= 2) ||
+         (polisi__tok_roman(doc, j) && (doc->toks[j].flags & POLISI__TF_UPPER))))
+        num_end = j + 1;
+    const polisi__lex_entry *f;
+    size_t m = cap_next(doc, num_end)
+                   ? polisi__lexicon_match(ctx->ex->lex, doc, num_end, POLISI__LEX_POS_FUNC, &f)
+                   : 0;
+    if (num_end == j && !m)
+        return 0;
+    const char *fname = m ? polisi__funcs[f->value].short_name : "";
+    const polisi__token *w = &doc->toks[i];
+    size_t wlen = w->end - w->start;
+    size_t nlen = num_end > j ? doc->toks[j].end - doc->toks[j].start : 0;
+    char *buf = polisi__arena_alloc(&ctx->res->arena, wlen + nlen + strlen(fname) + 3);
+    if (!buf) {
+        *st = POLISI_ERR_NOMEM;
+        return 0;
+    }
+    size_t n = 0;
+    memcpy(buf, doc->text + w->start, wlen);
+    buf[0] = (char)(buf[0] >= 'a' && buf[0] <= 'z' ? buf[0] - 32 : buf[0]);
+    for (size_t c = 1; c < wlen; c++) /* "UNIT" -> "Unit" */
+        buf[c] = (char)(buf[c] >= 'A' && buf[c] <= 'Z' ? buf[c] + 32 : buf[c]);
+    n = wlen;
+    if (nlen) {
+        buf[n++] = ' ';
+        memcpy(buf + n, doc->text + doc->toks[j].start, nlen);
+        n += nlen;
+    }
+    if (m) {
+        buf[n++] = ' ';
+        memcpy(buf + n, fname, strlen(fname));
+        n += strlen(fname);
+    }
+    buf[n] = '\0';
+    set_satker(u, -1, buf, num_end + m);
+    return 1;
+}
+
+/* Token i is inside or right after the head of a post ("Kasat Reskrim",
+ * "Direktur Reserse Kriminal Umum"): then the function word belongs to the
+ * post. */
+static int after_head(const polisi__ctx *ctx, size_t i) {
+    const polisi__lex_entry *h; /* "Kepala Bidang (Kabid) Humas" */
+    if (i >= 3 && polisi__tok_punct(ctx->doc, i - 1, ')') &&
+        polisi__lexicon_match(ctx->ex->lex, ctx->doc, i - 2, POLISI__LEX_POS_HEAD, &h) == 1)
+        return 1;
+    for (size_t back = 1; back <= 4 && back <= i; back++) {
+        const polisi__lex_entry *e;
+        size_t s = i - back;
+        size_t m = polisi__lexicon_match(ctx->ex->lex, ctx->doc, s, POLISI__LEX_POSITION, &e);
+        if (m >= back)
+            return 1;
+        m = polisi__lexicon_match(ctx->ex->lex, ctx->doc, s, POLISI__LEX_POS_HEAD, &e);
+        if (m >= back)
+            return 1;
+        if (m && polisi__lexicon_match(ctx->ex->lex, ctx->doc, s + m, POLISI__LEX_POS_FUNC, &e) &&
+            s + m < i)
+            return 1;
+    }
+    return 0;
+}
+
+/* "Reskrim Polsek Pallangga" = Unit Reskrim, "Humas Polda Bali" = Bidhumas. */
+static int read_bare_func(polisi__ctx *ctx, size_t i, polisi__unit *u, polisi_status *st) {
+    const polisi__lex_entry *f;
+    size_t m = polisi__lexicon_match(ctx->ex->lex, ctx->doc, i, POLISI__LEX_POS_FUNC, &f);
+    if (!m || !polisi__tok_capital(ctx->doc, i) || after_head(ctx, i))
+        return 0;
+    const polisi__func_def *fd = &polisi__funcs[f->value];
+    if (!fd->at_polsek && !fd->at_polres && !fd->at_polda)
+        return 0;
+    const polisi__lex_entry *e;
+    size_t lm = polisi__lexicon_match(ctx->ex->lex, ctx->doc, i + m, POLISI__LEX_UNIT, &e);
+    polisi__unit next;
+    if (!lm || !read_level(ctx, i + m, lm, e, &next, st))
+        return 0;
+    const char *canonical = next.level_id == POLISI__LV_POLDA ? fd->at_polda
+                            : strcmp(next.level, "polres") == 0 ? fd->at_polres
+                            : strcmp(next.level, "polsek") == 0 ? fd->at_polsek
+                                                                : NULL;
+    if (!canonical)
+        return 0;
+    set_satker(u, -1, canonical, i + m);
+    return 1;
+}
+
+int polisi__unit_read(polisi__ctx *ctx, size_t i, polisi__unit *u, polisi_status *st) {
+    const polisi__doc *doc = ctx->doc;
+    const polisi__lex_entry *e;
+    if (i >= doc->ntoks || doc->toks[i].kind != POLISI__TOK_WORD)
+        return 0;
+    size_t m = polisi__lexicon_match(ctx->ex->lex, doc, i, POLISI__LEX_UNIT, &e);
+    if (m)
+        return read_level(ctx, i, m, e, u, st);
+    m = polisi__lexicon_match(ctx->ex->lex, doc, i, POLISI__LEX_SATKER, &e);
+    if (m)
+        return read_satker(ctx, i, m, e, u);
+    if (read_subunit(ctx, i, u, st))
+        return 1;
+    return *st == POLISI_OK && read_bare_func(ctx, i, u, st);
+}
+
+/* ---- the recognizer ---- */
+
+static polisi_status emit(polisi__ctx *ctx, size_t i, const polisi__unit *u) {
+    polisi_status st = POLISI_OK;
+    polisi_entity *ent = polisi__result_add(ctx->res, ctx->doc, POLISI_UNIT, i, u->end, &st);
+    if (!ent)
+        return st;
+    ent->str[POLISI_FIELD_LEVEL] = u->level;
+    ent->str[POLISI_FIELD_KIND] = u->kind;
+    ent->str[POLISI_FIELD_PLACE] = u->place;
+    ent->str[POLISI_FIELD_CANONICAL] = u->canonical;
     return POLISI_OK;
 }
 
 polisi_status polisi__units_find(polisi__ctx *ctx) {
-    (void)ctx;
+    const polisi__doc *doc = ctx->doc;
+    for (size_t i = 0; i < doc->ntoks;) {
+        polisi__unit u;
+        polisi_status st = POLISI_OK;
+        if (doc->toks[i].kind == POLISI__TOK_WORD && polisi__unit_read(ctx, i, &u, &st) &&
+            u.end > i) {
+            st = emit(ctx, i, &u);
+            if (st != POLISI_OK)
+                return st;
+            i = u.end;
+            continue;
+        }
+        if (st != POLISI_OK)
+            return st;
+        i++;
+    }
     return POLISI_OK;
 }
