@@ -22,6 +22,7 @@
 /* Lexicon flags of units.def variants. */
 #define VARIANT_AMBIGUOUS 1u /* '~': needs a capital */
 #define VARIANT_HQ 2u        /* '@': the headquarters form */
+#define VARIANT_METRO 4u     /* '^': the Jakarta type is in the word ("Polrestro") */
 /* LEVEL entries whose value carries a province: "Poldasu", "PMJ". */
 #define POLDA_FIXED(prov) ((uint32_t)POLISI__LV_POLDA | ((uint32_t)(prov) + 1u) << 8)
 
@@ -76,8 +77,8 @@ polisi_status polisi__add_variants(polisi__lexicon *lex, const char *variants,
         const char *bar = strchr(p, '|');
         size_t n = bar ? (size_t)(bar - p) : strlen(p);
         uint8_t f = flags;
-        for (; n && (*p == '~' || *p == '@'); p++, n--)
-            f |= *p == '~' ? VARIANT_AMBIGUOUS : VARIANT_HQ;
+        for (; n && (*p == '~' || *p == '@' || *p == '^'); p++, n--)
+            f |= *p == '~' ? VARIANT_AMBIGUOUS : *p == '@' ? VARIANT_HQ : VARIANT_METRO;
         if (n == 0 || n >= sizeof phrase)
             return POLISI_ERR_INTERNAL;
         memcpy(phrase, p, n);
@@ -243,6 +244,12 @@ static int caps_line(const polisi__doc *doc, size_t i) {
     return words >= 5 && caps * 10 >= words * 9;
 }
 
+/* Words that begin many place names and are places on their own too. */
+static const char *const generic_geo[] = {
+    "tanjung", "teluk", "sungai", "sei", "muara", "batu", "bukit", "air", "pasar", "kampung",
+    "padang", "lubuk", "kuala", "tanah", "koto", "gunung", "pulau", "rantau", "labuhan", "pangkalan",
+};
+
 /* Compass words and a final "Kota" after a place ("Bogor Kota", not the
  * "Kota" of "Genuk Kota Semarang"). */
 static size_t place_suffixes(const polisi__ctx *ctx, size_t j) {
@@ -265,7 +272,7 @@ static size_t place_end(const polisi__ctx *ctx, size_t i) {
         return i;
     /* "Kota Batu", "Kabupaten Kupang", "Pelabuhan Tanjung Perak", "Bandara ..." */
     static const char *const prefixes[] = {"kota", "kabupaten", "kab", "pelabuhan", "bandara",
-                                           "kawasan", "kp3"};
+                                           "kawasan", "kp3", "pulau"};
     if (KEY_IN(doc, i, prefixes)) {
         size_t k = i + 1 + (punct_at(doc, i + 1, '.') && polisi__tok_is(doc, i, "kab"));
         if (polisi__tok_is(doc, i, "kawasan") && polisi__tok_is(doc, k, "pelabuhan"))
@@ -278,6 +285,10 @@ static size_t place_end(const polisi__ctx *ctx, size_t i) {
     size_t j;
     if (m > 1 || (m == 1 && !polisi__stops_place(ctx, i, 1))) {
         j = i + m;
+        /* "Tanjung Beringin": a generic word known alone, and its name */
+        if (m == 1 && KEY_IN(doc, i, generic_geo) && !polisi__stops_place(ctx, j, 0) &&
+            !KEY_IN(doc, j, compass) && !polisi__tok_class(ctx, j, POLISI__LEX_PLACE))
+            j = place_word(doc, j);
     } else {
         if (polisi__stops_place(ctx, i, 1))
             return i;
@@ -383,25 +394,33 @@ static int polda_place(polisi__ctx *ctx, size_t i, polisi__unit *u) {
     return 1;
 }
 
-/* "Metro" after Polres/Polsek: the Jakarta type ("Polres Metro Jakarta
- * Selatan", "Polsek Metro Gambir") when a place follows, else the city of
- * Metro in Lampung ("Polres Metro") or one of its districts ("Metro Pusat"). */
+/* A unit of the Jakarta type: the place after "Metro", "Metropolitan" or
+ * "Polrestro" ("Polres Metro Jakarta Selatan", "Polsek Metro Gambir"). */
+static int metro_type(polisi__ctx *ctx, size_t i, int level_id, int caps, polisi__unit *u,
+                      polisi_status *st) {
+    size_t e = place_end(ctx, i);
+    if (e == i)
+        return 0;
+    u->kind = level_id == POLISI__LV_POLSEK ? "polsek-metro" : "polres-metro";
+    u->end = e;
+    return set_place(ctx, i, e, levels[level_id].word, 1, caps, u, st);
+}
+
+/* "Metro" after Polres/Polsek: the Jakarta type when a place follows, else
+ * the city of Metro in Lampung ("Polres Metro") or one of its districts
+ * ("Polsek Metro Pusat"). */
 static int metro_place(polisi__ctx *ctx, size_t i, int level_id, int caps, polisi__unit *u,
                        polisi_status *st) {
     const polisi__doc *doc = ctx->doc;
-    const level_def *lv = &levels[level_id];
     if (polisi__tok_class(ctx, i, POLISI__LEX_PLACE) < 2 && !polisi__tok_is(doc, i + 1, "jaya") &&
-        !polisi__tok_class(ctx, i + 1, POLISI__LEX_PROVINCE)) {
-        size_t e = place_end(ctx, i + 1);
-        if (e > i + 1) {
-            u->kind = level_id == POLISI__LV_POLRES ? "polres-metro" : "polsek-metro";
-            u->end = e;
-            return set_place(ctx, i + 1, e, lv->word, 1, caps, u, st);
-        }
-    }
+        !polisi__tok_class(ctx, i + 1, POLISI__LEX_PROVINCE) &&
+        metro_type(ctx, i + 1, level_id, caps, u, st))
+        return 1;
+    if (*st != POLISI_OK || polisi__tok_is(doc, i, "metropolitan"))
+        return 0;
     size_t e = place_end(ctx, i);
     u->end = e > i ? e : i + 1;
-    return set_place(ctx, i, u->end, lv->word, 0, caps, u, st);
+    return set_place(ctx, i, u->end, levels[level_id].word, 0, caps, u, st);
 }
 
 int polisi__unit_place(polisi__ctx *ctx, size_t i, int level_id, int caps, polisi__unit *u,
@@ -417,7 +436,8 @@ int polisi__unit_place(polisi__ctx *ctx, size_t i, int level_id, int caps, polis
     if (level_id == POLISI__LV_POLRI || level_id == POLISI__LV_MABES)
         return 0;
     if ((level_id == POLISI__LV_POLRES || level_id == POLISI__LV_POLSEK) &&
-        cap_next(ctx->doc, i) && polisi__tok_is(ctx->doc, i, "metro"))
+        cap_next(ctx->doc, i) &&
+        (polisi__tok_is(ctx->doc, i, "metro") || polisi__tok_is(ctx->doc, i, "metropolitan")))
         return metro_place(ctx, i, level_id, caps, u, st);
     size_t e = place_end(ctx, i);
     if (e == i)
@@ -464,6 +484,13 @@ static int read_level(polisi__ctx *ctx, size_t i, size_t m, const polisi__lex_en
     if (m2 && again->value == level_id && !(again->flags & VARIANT_HQ))
         j += m2;
     int caps = (doc->toks[i].flags & POLISI__TF_UPPER) != 0;
+    if (e->flags & VARIANT_METRO) {
+        memset(u, 0, sizeof *u);
+        u->level_id = (int)level_id;
+        u->satker = -1;
+        u->level = lv->level;
+        return metro_type(ctx, j, (int)level_id, caps, u, st);
+    }
     return polisi__unit_place(ctx, j, (int)level_id, caps, u, st);
 }
 
@@ -556,6 +583,39 @@ static int read_subunit(polisi__ctx *ctx, size_t i, polisi__unit *u, polisi_stat
     return 1;
 }
 
+/* "Sat Res Narkoba", "Dit Lalu Lintas", "Seksi Propam": a unit word and a
+ * function, the functional unit of that level. */
+static int read_prefixed_func(polisi__ctx *ctx, size_t i, polisi__unit *u) {
+    const polisi__doc *doc = ctx->doc;
+    static const struct {
+        const char *word;
+        char level; /* 'r': at_polres, 'd': at_polda */
+        const char *canonical_prefix;
+    } prefixes[] = {
+        {"sat", 'r', "Sat"}, {"satuan", 'r', "Sat"},       {"dit", 'd', "Dit"},
+        {"direktorat", 'd', "Dit"}, {"bid", 'd', "Bid"},   {"bidang", 'd', "Bid"},
+        {"si", 'r', "Si"},   {"seksi", 'r', "Si"},
+    };
+    for (size_t k = 0; k < sizeof prefixes / sizeof prefixes[0]; k++) {
+        if (!polisi__tok_is(doc, i, prefixes[k].word))
+            continue;
+        size_t j = i + 1 + punct_at(doc, i + 1, '.');
+        const polisi__lex_entry *f;
+        size_t m = on_line(doc, j) && polisi__tok_capital(doc, j)
+                       ? polisi__lexicon_match(ctx->ex->lex, doc, j, POLISI__LEX_POS_FUNC, &f)
+                       : 0;
+        if (!m)
+            return 0;
+        const polisi__func_def *fd = &polisi__funcs[f->value];
+        const char *c = prefixes[k].level == 'r' ? fd->at_polres : fd->at_polda;
+        if (!c || strncmp(c, prefixes[k].canonical_prefix, strlen(prefixes[k].canonical_prefix)))
+            return 0;
+        set_satker(u, -1, c, j + m);
+        return 1;
+    }
+    return 0;
+}
+
 /* Token i is inside or right after the head of a post ("Kasat Reskrim",
  * "Direktur Reserse Kriminal Umum"): then the function word belongs to the
  * post. */
@@ -615,7 +675,11 @@ int polisi__unit_read(polisi__ctx *ctx, size_t i, polisi__unit *u, polisi_status
     m = polisi__lexicon_match(ctx->ex->lex, doc, i, POLISI__LEX_SATKER, &e);
     if (m)
         return read_satker(ctx, i, m, e, u);
-    if (read_subunit(ctx, i, u, st))
+    /* "Mako Brimob", "Markas Satbrimob": the headquarters of a functional unit */
+    if ((polisi__tok_is(doc, i, "mako") || polisi__tok_is(doc, i, "markas")) && on_line(doc, i + 1) &&
+        (m = polisi__lexicon_match(ctx->ex->lex, doc, i + 1, POLISI__LEX_SATKER, &e)) != 0)
+        return read_satker(ctx, i + 1, m, e, u);
+    if (read_subunit(ctx, i, u, st) || read_prefixed_func(ctx, i, u))
         return 1;
     return *st == POLISI_OK && read_bare_func(ctx, i, u, st);
 }
