@@ -287,7 +287,7 @@ static size_t place_end(const polisi__ctx *ctx, size_t i) {
         j = i + m;
         /* "Tanjung Beringin": a generic word known alone, and its name */
         if (m == 1 && KEY_IN(doc, i, generic_geo) && !polisi__stops_place(ctx, j, 0) &&
-            !KEY_IN(doc, j, compass) && !polisi__tok_class(ctx, j, POLISI__LEX_PLACE))
+            !KEY_IN(doc, j, compass))
             j = place_word(doc, j);
     } else {
         if (polisi__stops_place(ctx, i, 1))
