@@ -512,9 +512,25 @@ static const char *const month_alone_before[] = {
     "medio", "awal", "akhir", "pertengahan", "penghujung", "bulan", "bln", "tiap", "setiap",
     "di", "dalam", "sebelum", "setelah", "usai", "sepanjang", "antara", "hari"};
 
+/* A range separator and a month with its year at token k: "Januari" in
+ * "(Januari-September 2019)" is a month without a word before it. */
+static int month_year_follows(const parser *p, size_t k) {
+    dt_word w;
+    size_t n = dword_kind(p, k, DTK_RANGE, &w);
+    if (!n)
+        return 0;
+    size_t j = k + n;
+    j += dword_kind(p, j, DTK_BULAN, &w);
+    int m, y;
+    unsigned fl;
+    size_t mn = month_at(p, j, &m, &fl);
+    return mn && year_after_month(p, j + mn, &y) == 1;
+}
+
 /* "bulan Agustus", "pada Januari", "Mei 2025": a month, with or without a
  * year; the span starts at "bulan" when written. A month alone needs a
- * word before it that makes it a time, and no name after it. */
+ * word before it that makes it a time ("pada"), or "lalu"/"depan" after it,
+ * or a month and year after a range separator; and no name after it. */
 static size_t month_point(const parser *p, size_t k, dspan *s) {
     dt_word w;
     size_t j = k + dword_kind(p, k, DTK_BULAN, &w);
@@ -538,7 +554,10 @@ static size_t month_point(const parser *p, size_t k, dspan *s) {
         return 0;
     size_t after = j + n;
     if (j == k) {
-        if (!capitalized(p, j) || k == 0 || !KEY_IN(p, k - 1, month_alone_before))
+        if (!capitalized(p, j))
+            return 0;
+        if (!(k > 0 && KEY_IN(p, k - 1, month_alone_before)) && !dword_kind(p, after, DTK_PAST, &w) &&
+            !dword_kind(p, after, DTK_NEXT, &w) && !month_year_follows(p, after))
             return 0;
         if (on_line(p, after) && p->doc->toks[after].kind == POLISI__TOK_WORD &&
             capitalized(p, after) && !date_word_after(p, after))
@@ -609,6 +628,10 @@ static size_t relative_point(const parser *p, size_t k, dspan *s, int *pk) {
     return k + n;
 }
 
+/* Words before a year-less bracket that make it a date: "pada (24/9)". */
+static const char *const bracket_before[] = {"pada", "sejak", "hingga", "sampai", "mulai",
+                                             "tanggal", "tgl", "semalam", "tadi", "lalu"};
+
 /* The point that starts at token k (s->b may be later: "tanggal 5 Mei"). */
 static size_t point_at(const parser *p, size_t k, dspan *s, int *pk) {
     const polisi__doc *doc = p->doc;
@@ -674,11 +697,14 @@ static size_t point_at(const parser *p, size_t k, dspan *s, int *pk) {
         return 0;
     }
     if (polisi__tok_punct(doc, k, '(')) {
-        /* A bracket without a weekday: with a year, or glued to a relative
-         * day ("(25/8) kemarin"). */
+        /* A bracket without a weekday: with a year, next to a relative day
+         * or a part of the day ("(25/8) kemarin", "tadi malam (1/10)"), or
+         * after "pada". */
         if ((e = bracket_date(p, k, 1, &s->v)) != 0) {
             int off;
-            if (s->v.y || relday_at(p, e, &off) || daypart_at(p, e)) {
+            if (s->v.y || relday_at(p, e, &off) || daypart_at(p, e) ||
+                (k > 0 && (KEY_IN(p, k - 1, bracket_before) ||
+                           polisi__dt_word(p->lex, doc, k - 1, POLISI__LEX_DAYPART, &w)))) {
                 *pk = PK_DAY;
                 return e;
             }
