@@ -314,12 +314,13 @@ static size_t weekday_date(const parser *p, size_t k, dval *v) {
     return e;
 }
 
-/* Places and programmes named with a day name: "Pasar Minggu", "Jumat
- * Curhat", "salat Jumat". */
+/* Places and programmes named with a day name, and days said of every
+ * week: "Pasar Minggu", "salat Jumat", "malam Minggu", "setiap Senin". */
 static const char *const before_place[] = {"pasar", "jalan", "jl", "jln", "kampung", "kp",
                                            "gang", "desa", "dusun", "stasiun", "terminal",
                                            "kelurahan", "salat", "shalat", "sholat", "solat",
-                                           "ibadah", "khotbah", "khutbah", "malam"};
+                                           "ibadah", "khotbah", "khutbah", "malam", "setiap",
+                                           "tiap", "saban"};
 /* After "Minggu" these make it "week": "Minggu ini", "minggu ke-2". */
 static const char *const week_after[] = {"ini", "lalu", "depan", "kemarin", "ke", "pertama",
                                          "kedua", "ketiga", "keempat", "terakhir", "itu",
@@ -343,6 +344,8 @@ static int weekday_alone_ok(const parser *p, size_t k, size_t n, const dt_word *
         return 0;
     if (k > 0 && KEY_IN(p, k - 1, before_place))
         return 0;
+    if (k > 1 && polisi__tok_is(p->doc, k - 1, "hari") && KEY_IN(p, k - 2, before_place))
+        return 0; /* "setiap hari Minggu" */
     size_t next = k + n;
     /* "Jumat Curhat", "Jumat Berkah": a capitalized word right after. */
     if (on_line(p, next) && doc->toks[next].kind == POLISI__TOK_WORD && capitalized(p, next) &&
@@ -807,30 +810,57 @@ static int merge_range(int pk, dval *a, dval *b) {
     return day_number(a) < day_number(b);
 }
 
-/* A whole date at token k: a point, a relative word glued after it, a
- * range. Returns the token after it (s->e), or 0. */
-static size_t date_at(const parser *p, size_t k, dspan *s) {
-    int pk;
-    size_t e = point_at(p, k, s, &pk);
+/* A point at token k and the range it may start; *pk gets its kind. */
+static size_t point_range(const parser *p, size_t k, dspan *s, int *pk) {
+    size_t e = point_at(p, k, s, pk);
     if (!e)
         return 0;
     int off;
     size_t n;
-    if (pk == PK_DAY && (n = relday_at(p, e, &off)) != 0)
+    if (*pk == PK_DAY && (n = relday_at(p, e, &off)) != 0)
         e += n; /* "(4/11/2025) kemarin" is one date */
     dt_word w;
-    if (pk != PK_RELATIVE && (n = dword_kind(p, e, DTK_RANGE, &w)) != 0) {
+    if (*pk != PK_RELATIVE && (n = dword_kind(p, e, DTK_RANGE, &w)) != 0) {
         dval end;
-        size_t re = range_end(p, e + n, pk, &end);
-        if (re && merge_range(pk, &s->v, &end)) {
+        size_t re = range_end(p, e + n, *pk, &end);
+        if (re && merge_range(*pk, &s->v, &end)) {
             s->end = end;
             s->has_end = 1;
             e = re;
-            pk = pk == PK_BARE_DAY ? PK_DAY : pk;
+            *pk = *pk == PK_BARE_DAY ? PK_DAY : *pk;
         }
     }
-    if (pk == PK_BARE_DAY)
+    return *pk == PK_BARE_DAY ? 0 : e;
+}
+
+/* "Senin-Rabu, 9-11 September 2019": weekdays, then the dates they name.
+ * The dates give the value, the first weekday is checked against it. */
+static size_t weekdays_then_dates(const parser *p, size_t e, dspan *s) {
+    size_t j = e + punct_at(p, e, ',');
+    if (j == e || !on_line(p, j))
         return 0;
+    dspan d;
+    int pk;
+    size_t de = point_range(p, j, &d, &pk);
+    if (!de || pk != PK_DAY || d.v.wd >= 0 || d.has_end != s->has_end)
+        return 0;
+    d.v.wd = s->v.wd;
+    if (d.has_end)
+        d.end.wd = s->end.wd;
+    d.b = s->b;
+    *s = d;
+    return de;
+}
+
+/* A whole date at token k: a point, a relative word glued after it, a
+ * range. Returns the token after it (s->e), or 0. */
+static size_t date_at(const parser *p, size_t k, dspan *s) {
+    int pk;
+    size_t e = point_range(p, k, s, &pk), de;
+    if (!e)
+        return 0;
+    if (pk == PK_WEEKDAY && s->v.off == WD_ON_OR_BEFORE && (de = weekdays_then_dates(p, e, s)) != 0)
+        e = de;
     s->e = e;
     return e;
 }
