@@ -137,8 +137,8 @@ static size_t numeric_date(const parser *p, size_t k, int need_year, dval *v) {
         return 0;
     if (numeric_sep(p, j) && num_at(p, j + 1, 1, 4) >= 0)
         return 0; /* a fourth part: a number, not a date */
-    if (y && (glued(p, j) && (on_line(p, j) && p->doc->toks[j].kind != POLISI__TOK_PUNCT)))
-        return 0;
+    if (y && on_line(p, j) && glued(p, j) && p->doc->toks[j].kind != POLISI__TOK_PUNCT)
+        return 0; /* "12/11/2019SPKT" */
     v->y = y, v->m = m, v->d = d;
     return j;
 }
@@ -269,6 +269,15 @@ static size_t explicit_date(const parser *p, size_t k, int allow_noyear, dval *v
 
 /* ---- weekdays ---- */
 
+/* Places named with a day name: "Pasar Minggu", "Jalan Pasar Minggu". */
+static const char *const before_place[] = {"pasar", "jalan", "jl", "jln", "kampung", "kp",
+                                           "gang", "desa", "dusun", "stasiun", "terminal",
+                                           "kelurahan"};
+/* A day name after these is no date: "salat Jumat", "malam Minggu" (the
+ * eve of the day), "setiap Senin" (every week). */
+static const char *const before_undated[] = {"salat", "shalat", "sholat", "solat", "ibadah",
+                                             "khotbah", "khutbah", "malam", "setiap", "tiap",
+                                             "saban"};
 /* Words between a weekday and its date: ",", "/", ":", a part of the day,
  * "tanggal"/"tgl.", a relative word ("Selasa petang, 14 Januari 2020",
  * "Senin tanggal 21 Juli 2025", "Rabu / Tanggal : 27 Maret 2024", "Sabtu
@@ -299,7 +308,7 @@ static size_t connectors(const parser *p, size_t k) {
 static size_t weekday_date(const parser *p, size_t k, dval *v) {
     dt_word w;
     size_t n = weekday_at(p, k, &w);
-    if (!n)
+    if (!n || (k > 0 && KEY_IN(p, k - 1, before_place)))
         return 0;
     size_t j = connectors(p, k + n);
     dval x;
@@ -314,13 +323,6 @@ static size_t weekday_date(const parser *p, size_t k, dval *v) {
     return e;
 }
 
-/* Places and programmes named with a day name, and days said of every
- * week: "Pasar Minggu", "salat Jumat", "malam Minggu", "setiap Senin". */
-static const char *const before_place[] = {"pasar", "jalan", "jl", "jln", "kampung", "kp",
-                                           "gang", "desa", "dusun", "stasiun", "terminal",
-                                           "kelurahan", "salat", "shalat", "sholat", "solat",
-                                           "ibadah", "khotbah", "khutbah", "malam", "setiap",
-                                           "tiap", "saban"};
 /* After "Minggu" these make it "week": "Minggu ini", "minggu ke-2". */
 static const char *const week_after[] = {"ini", "lalu", "depan", "kemarin", "ke", "pertama",
                                          "kedua", "ketiga", "keempat", "terakhir", "itu",
@@ -342,9 +344,9 @@ static int weekday_alone_ok(const parser *p, size_t k, size_t n, const dt_word *
     const polisi__doc *doc = p->doc;
     if (w->flags & (DTF_FOREIGN | DTF_TYPO))
         return 0;
-    if (k > 0 && KEY_IN(p, k - 1, before_place))
+    if (k > 0 && (KEY_IN(p, k - 1, before_place) || KEY_IN(p, k - 1, before_undated)))
         return 0;
-    if (k > 1 && polisi__tok_is(p->doc, k - 1, "hari") && KEY_IN(p, k - 2, before_place))
+    if (k > 1 && polisi__tok_is(p->doc, k - 1, "hari") && KEY_IN(p, k - 2, before_undated))
         return 0; /* "setiap hari Minggu" */
     size_t next = k + n;
     /* "Jumat Curhat", "Jumat Berkah": a capitalized word right after. */
