@@ -326,12 +326,15 @@ static void read_apposition(const ents *es, const polisi__doc *doc, person *p) {
 
 /* A headline in Title Case capitalizes every word, so a capital there is
  * no sign of a name: nearly all longer words of token i's line are
- * capitalized ("Kapolri Puji Peran Ojol di Jakarta"). */
+ * capitalized ("Kapolri Puji Peran Ojol di Jakarta"). Only LINE_WINDOW
+ * tokens on each side are read: a headline is shorter, and reading a whole
+ * line per candidate made one long line cost its length squared. */
+#define LINE_WINDOW 64
 static int title_case_line(const polisi__doc *doc, size_t i) {
     size_t a = i, b = i + 1;
-    while (a > 0 && !(doc->toks[a].flags & POLISI__TF_LINE_BEFORE))
+    while (a > 0 && i - a < LINE_WINDOW && !(doc->toks[a].flags & POLISI__TF_LINE_BEFORE))
         a--;
-    while (b < doc->ntoks && !(doc->toks[b].flags & POLISI__TF_LINE_BEFORE))
+    while (b < doc->ntoks && b - i < LINE_WINDOW && !(doc->toks[b].flags & POLISI__TF_LINE_BEFORE))
         b++;
     size_t words = 0, caps = 0;
     for (size_t k = a; k < b; k++) {
@@ -348,8 +351,8 @@ static int title_case_line(const polisi__doc *doc, size_t i) {
  * are all capitalized: a title in Title Case goes on ("... Puji Peran
  * Ojol, Dorong Regulasi Perlindungan Driver"). */
 static int title_case_after(const polisi__doc *doc, size_t k) {
-    size_t words = 0;
-    for (; k < doc->ntoks && !new_line(doc, k) && words < 6; k++) {
+    size_t words = 0, end = k + LINE_WINDOW; /* bounded, as title_case_line */
+    for (; k < doc->ntoks && k < end && !new_line(doc, k) && words < 6; k++) {
         const polisi__token *t = &doc->toks[k];
         if (t->kind != POLISI__TOK_WORD || t->end - t->start < 4)
             continue;

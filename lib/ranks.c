@@ -255,12 +255,15 @@ static int name_follows(const polisi__doc *doc, size_t i) {
 
 /* A headline in Title Case ("Prabowo Peringatkan Jenderal Terlibat Tambang
  * Ilegal") capitalizes every word, so a capital there is no sign of a name.
- * True when nearly all longer words of token i's line are capitalized. */
+ * True when nearly all longer words of token i's line are capitalized.
+ * Only LINE_WINDOW tokens on each side are read: a headline is shorter, and
+ * reading a whole line per rank made one long line cost its length squared. */
+#define LINE_WINDOW 64
 static int title_case_line(const polisi__doc *doc, size_t i) {
     size_t a = i, b = i + 1;
-    while (a > 0 && !(doc->toks[a].flags & POLISI__TF_LINE_BEFORE))
+    while (a > 0 && i - a < LINE_WINDOW && !(doc->toks[a].flags & POLISI__TF_LINE_BEFORE))
         a--;
-    while (b < doc->ntoks && !(doc->toks[b].flags & POLISI__TF_LINE_BEFORE))
+    while (b < doc->ntoks && b - i < LINE_WINDOW && !(doc->toks[b].flags & POLISI__TF_LINE_BEFORE))
         b++;
     size_t words = 0, caps = 0;
     for (size_t k = a; k < b; k++) {

@@ -266,7 +266,10 @@ static int in_named_place(const polisi__ctx *ctx, size_t i) {
     const polisi__doc *doc = ctx->doc;
     const title_def *d;
     size_t p = i;
-    while (p > 0 && (polisi__tok_punct(doc, p - 1, '.') || known_at(ctx, p - 1, PRE, &d) == 1))
+    /* back over a run of prefix titles ("Prof. Dr. Ir. H."), at most 16
+     * tokens: unbounded, "Dr. Dr. Dr. ..." cost its length squared */
+    while (p > 0 && i - p < 16 &&
+           (polisi__tok_punct(doc, p - 1, '.') || known_at(ctx, p - 1, PRE, &d) == 1))
         p--;
     if (p > 2 && polisi__tok_punct(doc, p - 1, ')') && polisi__tok_punct(doc, p - 3, '('))
         p -= 1; /* "Rumah Sakit Umum Pusat (RSUP) Prof ...": the abbreviation */
