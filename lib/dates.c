@@ -487,9 +487,14 @@ static int legal_citation(const parser *p, size_t tahun) {
     if (doc->toks[prev].kind == POLISI__TOK_NUMBER)
         /* "Nomor 35 Tahun 2009"; but "HUT ke-74 tahun 2019" is a date */
         return !(prev > 0 && polisi__tok_punct(doc, prev - 1, '-'));
-    for (size_t back = 1; back <= 3 && back <= tahun; back++)
-        if (KEY_IN(p, tahun - back, legal_words))
+    /* "Keppres Nomor 107/TPA Tahun 2019", "UU ITE Tahun 2008" */
+    for (size_t back = 1; back <= 5 && back <= tahun; back++) {
+        size_t t = tahun - back;
+        if (polisi__tok_punct(doc, t, ',') || (doc->toks[t + 1].flags & POLISI__TF_LINE_BEFORE))
+            break;
+        if (KEY_IN(p, t, legal_words) || (polisi__tok_punct(doc, t, '/') && back <= 2))
             return 1;
+    }
     return 0;
 }
 
