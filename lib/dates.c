@@ -638,6 +638,23 @@ static size_t relative_point(const parser *p, size_t k, dspan *s, int *pk) {
     return k + n;
 }
 
+/* "(9-10/9/2019)": a day range in one bracket. */
+static size_t bracket_range(const parser *p, size_t k, dspan *s) {
+    int d = num_at(p, k + 1, 1, 2);
+    if (!punct_at(p, k, '(') || d < 1 || !punct_at(p, k + 2, '-'))
+        return 0;
+    dval end;
+    dval_init(&end);
+    size_t e = numeric_date(p, k + 3, 0, &end);
+    if (!e || !punct_at(p, e, ')') || d >= end.d)
+        return 0;
+    s->v = end;
+    s->v.d = d;
+    s->end = end;
+    s->has_end = 1;
+    return e + 1;
+}
+
 /* Words before a year-less bracket that make it a date: "pada (24/9)". */
 static const char *const bracket_before[] = {"pada", "sejak", "hingga", "sampai", "mulai",
                                              "tanggal", "tgl", "semalam", "tadi", "lalu"};
@@ -709,15 +726,18 @@ static size_t point_at(const parser *p, size_t k, dspan *s, int *pk) {
     if (polisi__tok_punct(doc, k, '(')) {
         /* A bracket without a weekday: with a year, next to a relative day
          * or a part of the day ("(25/8) kemarin", "tadi malam (1/10)"), or
-         * after "pada". */
-        if ((e = bracket_date(p, k, 1, &s->v)) != 0) {
-            int off;
-            if (s->v.y || relday_at(p, e, &off) || daypart_at(p, e) ||
-                (k > 0 && (KEY_IN(p, k - 1, bracket_before) ||
-                           polisi__dt_word(p->lex, doc, k - 1, POLISI__LEX_DAYPART, &w)))) {
-                *pk = PK_DAY;
-                return e;
-            }
+         * after "pada" or day names ("Sabtu-Minggu (14-15/9)"). */
+        e = bracket_date(p, k, 1, &s->v);
+        if (!e)
+            e = bracket_range(p, k, s);
+        int off;
+        if (e && (s->v.y || relday_at(p, e, &off) || daypart_at(p, e) ||
+                  (k > 0 && (KEY_IN(p, k - 1, bracket_before) ||
+                             polisi__dt_word(p->lex, doc, k - 1, POLISI__LEX_DAYPART, &w) ||
+                             (polisi__dt_word(p->lex, doc, k - 1, POLISI__LEX_DATEWORD, &w) &&
+                              w.kind == DTK_WEEKDAY))))) {
+            *pk = PK_DAY;
+            return e;
         }
         return 0;
     }
@@ -840,11 +860,12 @@ static size_t point_range(const parser *p, size_t k, dspan *s, int *pk) {
     return *pk == PK_BARE_DAY ? 0 : e;
 }
 
-/* "Senin-Rabu, 9-11 September 2019": weekdays, then the dates they name.
+/* "Senin-Rabu, 9-11 September 2019", "Sabtu-Minggu (14-15/9)": weekdays,
+ * then the dates they name.
  * The dates give the value, the first weekday is checked against it. */
 static size_t weekdays_then_dates(const parser *p, size_t e, dspan *s) {
     size_t j = e + punct_at(p, e, ',');
-    if (j == e || !on_line(p, j))
+    if ((j == e && !punct_at(p, j, '(')) || !on_line(p, j))
         return 0;
     dspan d;
     int pk;
