@@ -45,15 +45,18 @@ static int zone_at(const parser *p, size_t i) {
     return dword_kind(p, i, DTK_ZONE, &w) ? w.num : 0;
 }
 
-/* "00wib": minutes glued to a zone. Sets *m and returns the zone, or 0. */
+/* "00wib": minutes glued to a zone. Sets *m and returns the zone (0 for
+ * "00an"), or -1. */
 static int glued_zone(const parser *p, size_t i, int *m) {
     if (!on_line(p, i) || p->doc->toks[i].kind != POLISI__TOK_WORD)
-        return 0;
+        return -1;
     const polisi__token *t = &p->doc->toks[i];
     const char *k = p->doc->keys + t->key;
-    if (t->key_len < 5 || k[0] < '0' || k[0] > '9' || k[1] < '0' || k[1] > '9')
-        return 0;
-    static const struct { const char *s; int zone; } zones[] = {{"wib", 7}, {"wita", 8}, {"wit", 9}};
+    if (t->key_len < 4 || k[0] < '0' || k[0] > '9' || k[1] < '0' || k[1] > '9')
+        return -1;
+    /* zone 0: "19.00an" ("around seven"), minutes and no zone */
+    static const struct { const char *s; int zone; } zones[] = {
+        {"wib", 7}, {"wita", 8}, {"wit", 9}, {"an", 0}};
     for (size_t z = 0; z < sizeof zones / sizeof zones[0]; z++) {
         size_t n = strlen(zones[z].s);
         if (t->key_len == 2 + n && memcmp(k + 2, zones[z].s, n) == 0) {
@@ -61,7 +64,7 @@ static int glued_zone(const parser *p, size_t i, int *m) {
             return zones[z].zone;
         }
     }
-    return 0;
+    return -1;
 }
 
 /* A separator inside a clock: '.' or ':' glued on both sides. */
@@ -87,7 +90,7 @@ static size_t clock_at(const parser *p, size_t k, int bare_ok, clock *c, int *zo
         return k + 1;
     }
     int m = num_at(p, k + 2, 2, 2), z;
-    if (m < 0 && (z = glued_zone(p, k + 2, &m)) != 0) {
+    if (m < 0 && (z = glued_zone(p, k + 2, &m)) >= 0) {
         if (m > 59)
             return 0;
         c->m = m, c->minutes = 1, *zone = z;
