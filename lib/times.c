@@ -165,12 +165,10 @@ static size_t clock_word(const parser *p, size_t k) {
     if (!n)
         return 0;
     if (polisi__tok_is(p->doc, k, "jam")) {
-        if (k > 0) {
-            const polisi__token *t = &p->doc->toks[k - 1];
-            char last = p->doc->keys[t->key + t->key_len - 1];
-            if (t->key_len && last >= '0' && last <= '9')
-                return 0; /* "24 jam", "1x24 jam" */
-        }
+        const polisi__token *t = k > 0 ? &p->doc->toks[k - 1] : NULL;
+        char last = t && t->key_len ? p->doc->keys[t->key + t->key_len - 1] : 0;
+        if (last >= '0' && last <= '9')
+            return 0; /* "24 jam", "1x24 jam" */
         if (word_at(p, k + 2, "menit") || word_at(p, k + 2, "detik") || word_at(p, k + 2, "jam"))
             return 0;
     }
