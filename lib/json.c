@@ -165,6 +165,26 @@ static void put_field(jw *w, const polisi_entity *e, polisi_field f, int depth) 
     }
 }
 
+/* The fields of each type, in the order of SPEC.md's tables. */
+#define END POLISI_FIELD_COUNT
+static const polisi_field type_fields[][9] = {
+    [POLISI_RANK] = {POLISI_FIELD_CODE, POLISI_FIELD_NAME, POLISI_FIELD_FORCE, POLISI_FIELD_GROUP,
+                     POLISI_FIELD_GRADE, POLISI_FIELD_RETIRED, POLISI_FIELD_CORPS, END},
+    [POLISI_TITLE] = {POLISI_FIELD_CODE, POLISI_FIELD_POSITION, POLISI_FIELD_CATEGORY,
+                      POLISI_FIELD_MEANING, END},
+    [POLISI_UNIT] = {POLISI_FIELD_LEVEL, POLISI_FIELD_KIND, POLISI_FIELD_PLACE,
+                     POLISI_FIELD_CANONICAL, END},
+    [POLISI_POSITION] = {POLISI_FIELD_CODE, POLISI_FIELD_FORCE, POLISI_FIELD_UNIT,
+                         POLISI_FIELD_ACTING, END},
+    [POLISI_DATE] = {POLISI_FIELD_VALUE, POLISI_FIELD_END_VALUE, POLISI_FIELD_WEEKDAY,
+                     POLISI_FIELD_WEEKDAY_OK, END},
+    [POLISI_TIME] = {POLISI_FIELD_VALUE, POLISI_FIELD_END_VALUE, POLISI_FIELD_ZONE,
+                     POLISI_FIELD_UTC_OFFSET, END},
+    [POLISI_PERSON] = {POLISI_FIELD_NAME, POLISI_FIELD_DISPLAY, POLISI_FIELD_RANK,
+                       POLISI_FIELD_TITLES, POLISI_FIELD_POSITION, POLISI_FIELD_UNIT, END},
+};
+#undef END
+
 static void put_entity(jw *w, const polisi_entity *e, int depth) {
     put(w, "{", 1);
     put_key(w, "type", 1, depth + 1);
@@ -173,8 +193,8 @@ static void put_entity(jw *w, const polisi_entity *e, int depth) {
     puts_(w, "\"");
     put_key(w, "text", 0, depth + 1);
     put_string(w, e->owner->text + e->start, e->end - e->start);
-    for (int f = 0; f < POLISI_FIELD_COUNT; f++)
-        put_field(w, e, (polisi_field)f, depth + 1);
+    for (const polisi_field *f = type_fields[e->type]; *f != POLISI_FIELD_COUNT; f++)
+        put_field(w, e, *f, depth + 1);
     put_key(w, "start", 0, depth + 1);
     put_uint(w, e->start);
     put_key(w, "end", 0, depth + 1);

@@ -19,8 +19,9 @@ from typing import Any, Dict, List, Optional
 __all__ = ["Entity", "Rank", "Title", "Unit", "Position", "Date", "Time", "Person",
            "ENTITY_CLASSES"]
 
-# The fields of polisi.h in polisi_field order: to_dict() writes them in this
-# order, as the library's JSON writer does.
+# Every field of polisi.h, in polisi_field order. Each type's _FIELDS lists
+# its own in the order of SPEC.md's tables, which is the order the library's
+# JSON writer uses (type_fields in lib/json.c).
 FIELD_ORDER = ("code", "name", "force", "group", "grade", "retired", "corps", "position",
                "category", "meaning", "level", "kind", "place", "canonical", "unit", "acting",
                "value", "end_value", "weekday", "weekday_ok", "zone", "utc_offset", "display",
@@ -41,7 +42,7 @@ class Entity:
     #: End of the span, a str index into the input (exclusive).
     end: int = 0
 
-    # The SPEC.md fields of the type, in FIELD_ORDER.
+    # The SPEC.md fields of the type, in the library's JSON order.
     _FIELDS = ()
     # Fields the library writes as null (rather than leaving them out) when
     # the type has no value for them; mirrors null_fields() in lib/json.c.
@@ -224,7 +225,7 @@ class Person(Entity):
     #: Canonical unit, or None.
     unit: Optional[str] = None
 
-    _FIELDS = ("name", "position", "unit", "display", "rank", "titles")
+    _FIELDS = ("name", "display", "rank", "titles", "position", "unit")
     _NULLABLE = frozenset({"rank", "position", "unit"})
 
 
