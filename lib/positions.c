@@ -25,7 +25,7 @@ static const char *const force_names[] = {"polri", "tni"};
 
 enum heads {
     H_POLRI, H_POLDA, H_POLRES, H_POLRESTA, H_POLRESTABES, H_POLSEK, H_POLSEKTA,
-    H_POLSUBSEKTOR, H_UNIT, H_TNI, H_SATGAS, H_NOTHING
+    H_POLSUBSEKTOR, H_UNIT, H_NEEDUNIT, H_TNI, H_SATGAS, H_NOTHING
 };
 
 /* The level word each territorial head reads its place for. */
@@ -366,6 +366,35 @@ static size_t restated(polisi__ctx *ctx, size_t j, const char *code, int depth, 
     return strcmp(again.code, code) == 0 && punct_at(ctx->doc, again.end, ')') ? again.end + 1 : j;
 }
 
+/* Functions every institution has (general affairs, law, finance,
+ * personnel): "Karoum", "Dirkum", "Kabag SDM" also name posts of the TNI and
+ * of ministries, so they count only with a Polri unit after them. */
+static const int generic_functions[] = {
+    POLISI__FUNC_UM,       POLISI__FUNC_KUM,        POLISI__FUNC_KEU,        POLISI__FUNC_SDM,
+    POLISI__FUNC_LOG,      POLISI__FUNC_PERS,       POLISI__FUNC_REN,        POLISI__FUNC_TIK,
+    POLISI__FUNC_SARPRAS,  POLISI__FUNC_MITRA,      POLISI__FUNC_PENINDAKAN, POLISI__FUNC_PENCEGAHAN,
+    POLISI__FUNC_PENYIDIKAN, POLISI__FUNC_EKONOMI,  POLISI__FUNC_MULTIMEDIA, POLISI__FUNC_PSIKOLOGI,
+    POLISI__FUNC_PATROLI,  POLISI__FUNC_KERMA,      POLISI__FUNC_DOKKES,     POLISI__FUNC_HUBINTER,
+    POLISI__FUNC_PID,      POLISI__FUNC_MINTU,      POLISI__FUNC_YANMA,
+};
+
+/* Functions that name police work only ("Reskrim", "Lalu Lintas"). */
+static int police_function(int f) {
+    const polisi__func_def *fd = &polisi__funcs[f];
+    return f != POLISI__FUNC_HUMAS && (fd->glue || fd->at_polsek || fd->at_polres || fd->at_polda);
+}
+
+/* A head with function f needs a Polri unit after it to be a police post:
+ * when the function is one every institution has, or when the head is
+ * spelled out and the function is not police work ("Direktur Operasi PT
+ * X", "Kepala Bagian Umum"). */
+static int needs_unit(int f, int spelled) {
+    for (size_t k = 0; k < sizeof generic_functions / sizeof generic_functions[0]; k++)
+        if (generic_functions[k] == f)
+            return 1;
+    return spelled && !police_function(f);
+}
+
 /* What follows a whole post of positions.def. */
 static int finish_whole(polisi__ctx *ctx, size_t i, size_t j, const position_def *def, pos_read *p,
                         polisi_status *st) {
@@ -377,6 +406,9 @@ static int finish_whole(polisi__ctx *ctx, size_t i, size_t j, const position_def
     switch (def->heads) {
     case H_POLRI: p->unit = "Polri"; break;
     case H_UNIT: break;
+    case H_NEEDUNIT:
+        p->unit = unit_after(ctx, j, st);
+        return p->unit != NULL;
     case H_TNI: p->end = tni_number(ctx, j); break;
     case H_SATGAS: p->end = satgas_name(ctx, j); break;
     case H_NOTHING: break;
@@ -392,7 +424,7 @@ static int finish_whole(polisi__ctx *ctx, size_t i, size_t j, const position_def
 }
 
 /* A phrase of the POSITION class at i. */
-static int whole_post(polisi__ctx *ctx, size_t i, pos_read *p, polisi_status *st) {
+static int whole_post(polisi__ctx *ctx, size_t i, pos_read *p, int depth, polisi_status *st) {
     const polisi__doc *doc = ctx->doc;
     const polisi__lex_entry *e;
     size_t m = polisi__lexicon_match(ctx->ex->lex, doc, i, POLISI__LEX_POSITION, &e);
@@ -402,7 +434,11 @@ static int whole_post(polisi__ctx *ctx, size_t i, pos_read *p, polisi_status *st
     p->end = i + m;
     p->force = F_POLRI;
     if (e->flags & POS_COMPOSED) {
-        p->code = compose(ctx, (int)(e->value >> 8), NULL, 0, (int)(e->value & 0xff), st);
+        int f = (int)(e->value & 0xff);
+        p->code = compose(ctx, (int)(e->value >> 8), NULL, 0, f, st);
+        if (p->code && needs_unit(f, 0) &&
+            !unit_after(ctx, restated(ctx, p->end, p->code, depth, st), st))
+            return 0;
     } else if (e->flags & POS_SATKER) {
         p->code = polisi__satker_head((int)e->value);
         if (e->flags & POS_WAKIL)
@@ -445,7 +481,7 @@ static int head_of_unit(polisi__ctx *ctx, size_t j, int wakil, pos_read *p,
     const polisi__lex_entry *e;
     size_t m = polisi__lexicon_match(ctx->ex->lex, doc, j, POLISI__LEX_UNIT, &e);
     pos_read inner;
-    if (!m || (e->value >> 8) || !punct_at(doc, j + m, '(') || !whole_post(ctx, j + m + 1, &inner, st) ||
+    if (!m || (e->value >> 8) || !punct_at(doc, j + m, '(') || !whole_post(ctx, j + m + 1, &inner, 1, st) ||
         !punct_at(doc, inner.end, ')') || !level_heads[e->value & 0xff])
         return 0;
     const char *code = level_heads[e->value & 0xff];
@@ -462,16 +498,9 @@ static int head_of_unit(polisi__ctx *ctx, size_t j, int wakil, pos_read *p,
     return 1;
 }
 
-/* Functions that name police work only: with them a spelled-out head is a
- * police post even when no unit follows. */
-static int police_function(int f) {
-    const polisi__func_def *fd = &polisi__funcs[f];
-    return f != POLISI__FUNC_HUMAS && (fd->glue || fd->at_polsek || fd->at_polres || fd->at_polda);
-}
-
 /* A head and what it heads: "Kasat Reskrim", "Kasubdit I Indagsi",
  * "Kepala bidang (Kabid) Humas", "Direktur Reserse Kriminal Umum". */
-static int composed_post(polisi__ctx *ctx, size_t i, pos_read *p, polisi_status *st) {
+static int composed_post(polisi__ctx *ctx, size_t i, pos_read *p, int depth, polisi_status *st) {
     const polisi__doc *doc = ctx->doc;
     const polisi__lex_entry *e;
     size_t m = polisi__lexicon_match(ctx->ex->lex, doc, i, POLISI__LEX_POS_HEAD, &e);
@@ -512,12 +541,9 @@ static int composed_post(polisi__ctx *ctx, size_t i, pos_read *p, polisi_status 
     int func = fm ? (int)f->value : -1;
     p->code = compose(ctx, h, numeral, numeral_len, func, st);
     p->end = j + fm;
-    if (spelled && func >= 0 && !police_function(func)) {
-        /* "Direktur Operasi PT X" is no police post: ask for a unit */
-        const char *unit = unit_after(ctx, restated(ctx, p->end, p->code ? p->code : "", 0, st), st);
-        if (!unit)
-            return 0;
-    }
+    if (p->code && func >= 0 && needs_unit(func, spelled) &&
+        !unit_after(ctx, restated(ctx, p->end, p->code, depth, st), st))
+        return 0;
     return p->code != NULL;
 }
 
@@ -535,8 +561,8 @@ static int civil_after(const polisi__doc *doc, size_t j) {
 
 static int read_post(polisi__ctx *ctx, size_t i, pos_read *p, int depth, polisi_status *st) {
     pos_read a, b;
-    int ok_a = whole_post(ctx, i, &a, st);
-    int ok_b = *st == POLISI_OK && composed_post(ctx, i, &b, st);
+    int ok_a = whole_post(ctx, i, &a, depth, st);
+    int ok_b = *st == POLISI_OK && composed_post(ctx, i, &b, depth, st);
     if (*st != POLISI_OK || (!ok_a && !ok_b))
         return 0;
     *p = ok_a && (!ok_b || a.end >= b.end) ? a : b;
