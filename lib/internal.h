@@ -103,7 +103,8 @@ typedef struct polisi__doc {
     const polisi_allocator *alloc;
 } polisi__doc;
 
-/* Tokenizes text[0, len) into doc (which must be zeroed). One pass, never
+/* Tokenizes text[0, len) into doc, which must be zeroed or hold the buffers
+ * of an earlier scan with ntoks and keys_len set to 0. One pass, never
  * fails on any byte sequence; returns POLISI_OK or POLISI_ERR_NOMEM. */
 polisi_status polisi__scan(polisi__doc *doc, const char *text, size_t len,
                            const polisi_allocator *alloc);

@@ -46,6 +46,10 @@ struct polisi__lexicon {
      * group. 8 KiB, so it stays in the L1 cache while the table (tens of
      * KiB with the gazetteer) does not: most tokens are turned away here. */
     uint64_t *filter;
+    /* Tokens of the phrase being added. Reused from phrase to phrase, so that
+     * adding thousands of phrases costs a handful of allocations (which also
+     * keeps the allocation-failure tests of extractor creation short). */
+    polisi__doc scratch;
 };
 
 #define FILTER_BITS 16
@@ -71,6 +75,7 @@ void polisi__lexicon_free(polisi__lexicon *lex) {
     if (!lex)
         return;
     const polisi_allocator *a = lex->alloc;
+    polisi__doc_free(&lex->scratch);
     polisi__free(a, lex->keys);
     polisi__free(a, lex->words);
     polisi__free(a, lex->entries);
@@ -101,27 +106,26 @@ static polisi_status add_words(polisi__lexicon *lex, const polisi__doc *doc) {
 
 polisi_status polisi__lexicon_add(polisi__lexicon *lex, const char *phrase, polisi__lex_class cls,
                                   uint32_t value, uint8_t flags) {
-    polisi__doc doc;
-    memset(&doc, 0, sizeof doc);
-    polisi_status st = polisi__scan(&doc, phrase, strlen(phrase), lex->alloc);
-    if (st == POLISI_OK && (doc.ntoks == 0 || doc.ntoks > UINT16_MAX))
-        st = POLISI_ERR_INTERNAL; /* an empty phrase is a bug in a table */
-    if (st == POLISI_OK &&
-        polisi__grow(lex->alloc, (void **)&lex->entries, &lex->entries_cap, lex->nentries + 1,
+    polisi__doc *doc = &lex->scratch;
+    doc->ntoks = 0;
+    doc->keys_len = 0;
+    polisi_status st = polisi__scan(doc, phrase, strlen(phrase), lex->alloc);
+    if (st != POLISI_OK)
+        return st;
+    if (doc->ntoks == 0 || doc->ntoks > UINT16_MAX)
+        return POLISI_ERR_INTERNAL; /* an empty phrase is a bug in a table */
+    if (polisi__grow(lex->alloc, (void **)&lex->entries, &lex->entries_cap, lex->nentries + 1,
                      sizeof *lex->entries))
-        st = POLISI_ERR_NOMEM;
-    if (st == POLISI_OK) {
-        polisi__lex_entry *e = &lex->entries[lex->nentries];
-        e->first = (uint32_t)lex->nwords;
-        e->ntoks = (uint16_t)doc.ntoks;
-        e->cls = (uint8_t)cls;
-        e->flags = flags;
-        e->value = value;
-        st = add_words(lex, &doc);
-        if (st == POLISI_OK)
-            lex->nentries++;
-    }
-    polisi__doc_free(&doc);
+        return POLISI_ERR_NOMEM;
+    polisi__lex_entry *e = &lex->entries[lex->nentries];
+    e->first = (uint32_t)lex->nwords;
+    e->ntoks = (uint16_t)doc->ntoks;
+    e->cls = (uint8_t)cls;
+    e->flags = flags;
+    e->value = value;
+    st = add_words(lex, doc);
+    if (st == POLISI_OK)
+        lex->nentries++;
     return st;
 }
 
@@ -213,6 +217,7 @@ static polisi_status make_table(polisi__lexicon *lex) {
 }
 
 polisi_status polisi__lexicon_freeze(polisi__lexicon *lex) {
+    polisi__doc_free(&lex->scratch); /* no add after this */
     polisi_status st = sort_entries(lex);
     if (st == POLISI_OK)
         st = make_groups(lex);
