@@ -569,7 +569,7 @@ static int read_post(polisi__ctx *ctx, size_t i, pos_read *p, int depth, polisi_
     if (civil_after(ctx->doc, p->end))
         return 0;
     p->end = restated(ctx, p->end, p->code, depth, st);
-    if (!p->unit && p->force == F_POLRI && depth == 0 && !(ok_a && p->end == a.end && a.unit))
+    if (!p->unit && p->force == F_POLRI && depth == 0)
         p->unit = unit_after(ctx, p->end, st);
     return *st == POLISI_OK;
 }

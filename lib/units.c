@@ -178,15 +178,35 @@ static int key_in(const polisi__doc *doc, size_t i, const char *const *words, si
 
 /* ---- places ---- */
 
-/* Capitalized words that end a place name rather than continue it. */
+/* Capitalized words that end a place name rather than continue it:
+ * function words, address words, and verbs that a headline in Title Case
+ * writes right after a unit ("Polsek Foo Gelar Razia"). */
 static const char *const not_place[] = {
     "kabupaten", "kab", "kecamatan", "kec", "desa", "kelurahan", "provinsi", "prov", "jalan",
     "jl", "jln", "gang", "pak", "bapak", "ibu", "bu", "sdr", "saudara", "tim", "unit", "sat",
-    "satuan", "subdit", "bersama", "dan", "di", "ke", "dari", "yang", "untuk", "pada", "saat",
-    "sejak", "oleh", "kepada", "bagi", "itu", "ini", "tersebut", "juga", "akan", "telah",
-    "sudah", "masih", "para", "kota", "dr", "drs", "dra", "ir", "h", "hj", "prof", "kh",
-    "satgas", "polisi", "kapolsek", "kapolres", "tni", "wib", "wita", "wit", "rt", "rw",
+    "satuan", "subdit", "bersama", "beserta", "serta", "dan", "atau", "di", "ke", "dari", "yang",
+    "untuk", "pada", "saat", "ketika", "usai", "sejak", "oleh", "kepada", "bagi", "itu", "ini",
+    "tersebut", "juga", "akan", "telah", "sudah", "masih", "para", "kota", "dengan", "melalui",
+    "selaku", "sebagai", "dalam", "atas", "hingga", "sampai", "terkait", "menurut", "jajaran",
+    "wilayah", "setempat", "se", "dr", "drs", "dra", "ir", "h", "hj", "prof", "kh", "satgas",
+    "polisi", "kapolsek", "kapolres", "tni", "wib", "wita", "wit", "rt", "rw", "hadir", "gelar",
+    "beri", "bagikan", "imbau", "tinjau", "pimpin", "kunjungi", "resmikan", "pantau", "amankan",
+    "tangkap", "ringkus", "ungkap", "buru", "sita", "bekuk", "cek", "datangi", "terima", "minta",
 };
+
+/* A word that starts like a verb ("Mengatakan", "Menyebut", "Membenarkan"):
+ * no unknown place name does. */
+static int verb_like(const polisi__doc *doc, size_t k) {
+    static const char *const prefixes[] = {"meng", "meny", "memb", "memp", "mener", "menu"};
+    const char *key = polisi__tok_key(doc, k);
+    size_t len = doc->toks[k].key_len;
+    for (size_t p = 0; p < sizeof prefixes / sizeof prefixes[0]; p++) {
+        size_t n = strlen(prefixes[p]);
+        if (len >= n + 3 && memcmp(key, prefixes[p], n) == 0)
+            return 1;
+    }
+    return 0;
+}
 
 /* Words that end many place names ("Luwu Utara", "Bogor Kota"). */
 static const char *const compass[] = {
@@ -201,7 +221,7 @@ int polisi__stops_place(const polisi__ctx *ctx, size_t k, int first) {
         POLISI__LEX_RANK, POLISI__LEX_TITLE, POLISI__LEX_DATEWORD, POLISI__LEX_UNIT,
         POLISI__LEX_SATKER, POLISI__LEX_POSITION, POLISI__LEX_POS_HEAD, POLISI__LEX_ACTING,
     };
-    if (!cap_next(doc, k) || KEY_IN(doc, k, not_place))
+    if (!cap_next(doc, k) || KEY_IN(doc, k, not_place) || verb_like(doc, k))
         return 1;
     for (size_t c = 0; c < sizeof classes / sizeof classes[0]; c++)
         if (polisi__tok_class(ctx, k, classes[c]))
