@@ -130,11 +130,12 @@ polisi_status polisi__lexicon_add(polisi__lexicon *lex, const char *phrase, poli
 }
 
 /* Sorting needs the lexicon; qsort has no context argument, so entries are
- * sorted through an array of (entry, lexicon) pairs. */
+ * sorted through small items that point to it (16 bytes, which glibc's
+ * qsort moves directly rather than through pointers). */
 typedef struct sort_item {
     const polisi__lexicon *lex;
-    polisi__lex_entry entry;
-    size_t added; /* the order of addition */
+    uint32_t hash;  /* of the first word: nearly every comparison ends here */
+    uint32_t entry; /* index in entries: also the order of addition */
 } sort_item;
 
 static int word_cmp(const polisi__lexicon *lex, uint32_t a, uint32_t b) {
@@ -146,30 +147,46 @@ static int word_cmp(const polisi__lexicon *lex, uint32_t a, uint32_t b) {
     return (x->len > y->len) - (x->len < y->len);
 }
 
+/* Groups need their entries side by side, longest first, then in the order
+ * of addition; the order of the groups themselves does not matter (they are
+ * found by hash), so entries are sorted by the first word's hash before its
+ * bytes. */
 static int entry_cmp(const void *pa, const void *pb) {
     const sort_item *a = pa, *b = pb;
-    int c = word_cmp(a->lex, a->entry.first, b->entry.first);
+    if (a->hash != b->hash)
+        return a->hash < b->hash ? -1 : 1;
+    const polisi__lex_entry *x = &a->lex->entries[a->entry], *y = &a->lex->entries[b->entry];
+    int c = word_cmp(a->lex, x->first, y->first);
     if (c)
         return c;
-    if (a->entry.ntoks != b->entry.ntoks)
-        return a->entry.ntoks > b->entry.ntoks ? -1 : 1;
+    if (x->ntoks != y->ntoks)
+        return x->ntoks > y->ntoks ? -1 : 1;
     /* keep the order of addition among equals: earlier entries win */
-    return (a->added > b->added) - (a->added < b->added);
+    return (a->entry > b->entry) - (a->entry < b->entry);
 }
 
 static polisi_status sort_entries(polisi__lexicon *lex) {
+    if (lex->nentries > UINT32_MAX)
+        return POLISI_ERR_INTERNAL;
     sort_item *items = polisi__malloc(lex->alloc, lex->nentries * sizeof *items);
-    if (!items)
+    polisi__lex_entry *sorted = polisi__malloc(lex->alloc, lex->nentries * sizeof *sorted);
+    if (!items || !sorted) {
+        polisi__free(lex->alloc, items);
+        polisi__free(lex->alloc, sorted);
         return POLISI_ERR_NOMEM;
+    }
     for (size_t i = 0; i < lex->nentries; i++) {
         items[i].lex = lex;
-        items[i].entry = lex->entries[i];
-        items[i].added = i;
+        items[i].hash = lex->words[lex->entries[i].first].hash;
+        items[i].entry = (uint32_t)i;
     }
     qsort(items, lex->nentries, sizeof *items, entry_cmp);
     for (size_t i = 0; i < lex->nentries; i++)
-        lex->entries[i] = items[i].entry;
+        sorted[i] = lex->entries[items[i].entry];
     polisi__free(lex->alloc, items);
+    polisi__free(lex->alloc, lex->entries);
+    lex->entries = sorted;
+    lex->entries_cap = lex->nentries;
     return POLISI_OK;
 }
 
