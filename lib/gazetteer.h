@@ -17,11 +17,11 @@ enum {
 };
 
 typedef struct polisi__place {
-    const char *name; /* as the data writes it, Title Case */
+    const char *key; /* the name's token keys joined by one space: "ilir barat 1" */
     unsigned char flags;
 } polisi__place;
 
-/* Sorted by case-folded name; each name once. */
+/* Sorted bytewise by key; each key once. */
 extern const polisi__place polisi__gazetteer[];
 extern const size_t polisi__gazetteer_count;
 

@@ -387,7 +387,8 @@ static int police_function(int f) {
 /* A head with function f needs a Polri unit after it to be a police post:
  * when the function is one every institution has, or when the head is
  * spelled out and the function is not police work ("Direktur Operasi PT
- * X", "Kepala Bagian Umum"). */
+ * X", "Kepala Bagian Umum"). Inside brackets ("Kepala Seksi Umum (Kasium)
+ * Polsek X") the post outside them asks. */
 static int needs_unit(int f, int spelled) {
     for (size_t k = 0; k < sizeof generic_functions / sizeof generic_functions[0]; k++)
         if (generic_functions[k] == f)
@@ -436,7 +437,7 @@ static int whole_post(polisi__ctx *ctx, size_t i, pos_read *p, int depth, polisi
     if (e->flags & POS_COMPOSED) {
         int f = (int)(e->value & 0xff);
         p->code = compose(ctx, (int)(e->value >> 8), NULL, 0, f, st);
-        if (p->code && needs_unit(f, 0) &&
+        if (p->code && depth == 0 && needs_unit(f, 0) &&
             !unit_after(ctx, restated(ctx, p->end, p->code, depth, st), st))
             return 0;
     } else if (e->flags & POS_SATKER) {
@@ -541,7 +542,7 @@ static int composed_post(polisi__ctx *ctx, size_t i, pos_read *p, int depth, pol
     int func = fm ? (int)f->value : -1;
     p->code = compose(ctx, h, numeral, numeral_len, func, st);
     p->end = j + fm;
-    if (p->code && func >= 0 && needs_unit(func, spelled) &&
+    if (p->code && depth == 0 && func >= 0 && needs_unit(func, spelled) &&
         !unit_after(ctx, restated(ctx, p->end, p->code, depth, st), st))
         return 0;
     return p->code != NULL;

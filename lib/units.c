@@ -127,9 +127,6 @@ polisi_status polisi__units_register(polisi__lexicon *lex) {
     for (int f = 0; st == POLISI_OK && f < POLISI__FUNC_COUNT; f++)
         st = polisi__add_variants(lex, polisi__funcs[f].variants, POLISI__LEX_POS_FUNC,
                                   (uint32_t)f, 0);
-    for (size_t g = 0; st == POLISI_OK && g < polisi__gazetteer_count; g++)
-        st = polisi__lexicon_add(lex, polisi__gazetteer[g].name, POLISI__LEX_PLACE, (uint32_t)g,
-                                 polisi__gazetteer[g].flags);
     return st;
 }
 
@@ -176,6 +173,51 @@ static int key_in(const polisi__doc *doc, size_t i, const char *const *words, si
 }
 #define KEY_IN(doc, i, list) key_in(doc, i, list, sizeof list / sizeof list[0])
 
+/* ---- the gazetteer ---- */
+
+/* The first entry whose key is not below s[0, n) (bytewise). */
+static size_t gazetteer_lower_bound(const char *s, size_t n) {
+    size_t lo = 0, hi = polisi__gazetteer_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *k = polisi__gazetteer[mid].key;
+        size_t kn = strlen(k);
+        int c = memcmp(k, s, kn < n ? kn : n);
+        if (c < 0 || (c == 0 && kn < n))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The number of tokens of the longest gazetteer name that starts at token
+ * i, on one line, or 0. The candidate grows a token at a time and stops as
+ * soon as no longer name begins with it. */
+static size_t gazetteer_match(const polisi__doc *doc, size_t i) {
+    char buf[160];
+    size_t n = 0, best = 0;
+    for (size_t k = i; k < doc->ntoks && k - i < 12; k++) {
+        const polisi__token *t = &doc->toks[k];
+        if ((k > i && (t->flags & POLISI__TF_LINE_BEFORE)) || n + t->key_len + 2 > sizeof buf ||
+            t->kind == POLISI__TOK_INVALID)
+            break;
+        if (k > i)
+            buf[n++] = ' ';
+        memcpy(buf + n, polisi__tok_key(doc, k), t->key_len);
+        n += t->key_len;
+        size_t at = gazetteer_lower_bound(buf, n);
+        const char *key = at < polisi__gazetteer_count ? polisi__gazetteer[at].key : "";
+        if (strlen(key) == n && memcmp(key, buf, n) == 0) {
+            best = k - i + 1;
+            key = ++at < polisi__gazetteer_count ? polisi__gazetteer[at].key : "";
+        }
+        if (strncmp(key, buf, n) != 0 || key[n] != ' ') /* no longer name */
+            break;
+    }
+    return best;
+}
+
 /* ---- places ---- */
 
 /* Capitalized words that end a place name rather than continue it:
@@ -214,19 +256,27 @@ static const char *const compass[] = {
     "raya", "baru", "hulu", "hilir", "ilir", "ulu", "besar",
 };
 
-/* Token k can not be (part of) an unknown place name. */
-int polisi__stops_place(const polisi__ctx *ctx, size_t k, int first) {
+/* Token k can not be part of a place name, even a known one: not a
+ * capitalized word on the line, a word of not_place, or a rank, title,
+ * date word, unit or post; a province unless first. */
+static int stops_known_place(const polisi__ctx *ctx, size_t k, int first) {
     const polisi__doc *doc = ctx->doc;
     static const polisi__lex_class classes[] = {
         POLISI__LEX_RANK, POLISI__LEX_TITLE, POLISI__LEX_DATEWORD, POLISI__LEX_UNIT,
         POLISI__LEX_SATKER, POLISI__LEX_POSITION, POLISI__LEX_POS_HEAD, POLISI__LEX_ACTING,
     };
-    if (!cap_next(doc, k) || KEY_IN(doc, k, not_place) || verb_like(doc, k))
+    if (!cap_next(doc, k) || KEY_IN(doc, k, not_place))
         return 1;
     for (size_t c = 0; c < sizeof classes / sizeof classes[0]; c++)
         if (polisi__tok_class(ctx, k, classes[c]))
             return 1;
     return !first && polisi__tok_class(ctx, k, POLISI__LEX_PROVINCE);
+}
+
+/* Token k can not be (part of) an unknown place name: the above, or a word
+ * that looks like a verb. */
+int polisi__stops_place(const polisi__ctx *ctx, size_t k, int first) {
+    return stops_known_place(ctx, k, first) || verb_like(ctx->doc, k);
 }
 
 /* One word of an unknown place, with what is glued to it: "P.Sidimpuan",
@@ -300,10 +350,9 @@ static size_t place_end(const polisi__ctx *ctx, size_t i) {
         size_t e = place_end(ctx, k);
         return e > k ? e : i;
     }
-    const polisi__lex_entry *g;
-    size_t m = polisi__lexicon_match(ctx->ex->lex, doc, i, POLISI__LEX_PLACE, &g);
+    size_t m = gazetteer_match(doc, i);
     size_t j;
-    if (m > 1 || (m == 1 && !polisi__stops_place(ctx, i, 1))) {
+    if (m > 1 || (m == 1 && !stops_known_place(ctx, i, 1))) {
         j = i + m;
         /* "Tanjung Beringin": a generic word known alone, and its name */
         if (m == 1 && KEY_IN(doc, i, generic_geo) && !polisi__stops_place(ctx, j, 0) &&
@@ -314,7 +363,7 @@ static size_t place_end(const polisi__ctx *ctx, size_t i) {
             return i;
         j = place_word(doc, i);
         if (j > i && !caps_line(doc, i) && !polisi__stops_place(ctx, j, 0) && !KEY_IN(doc, j, compass) &&
-            !polisi__tok_class(ctx, j, POLISI__LEX_PLACE))
+            !gazetteer_match(doc, j))
             j = place_word(doc, j);
     }
     return place_suffixes(ctx, j);
@@ -352,7 +401,7 @@ static size_t place_text(const polisi__doc *doc, size_t b, size_t e, int title, 
  * name is), or when the place is a known name ("Polres MAGETAN"). A short
  * unknown word in capitals in normal text is an abbreviation: "Polres HSU". */
 static int title_place(const polisi__ctx *ctx, size_t b, int caps) {
-    return caps || polisi__tok_class(ctx, b, POLISI__LEX_PLACE) != 0;
+    return caps || gazetteer_match(ctx->doc, b) != 0;
 }
 
 /* Fills u's place and canonical ("<word> [Metro ]<place>") in the arena. */
@@ -432,7 +481,7 @@ static int metro_type(polisi__ctx *ctx, size_t i, int level_id, int caps, polisi
 static int metro_place(polisi__ctx *ctx, size_t i, int level_id, int caps, polisi__unit *u,
                        polisi_status *st) {
     const polisi__doc *doc = ctx->doc;
-    if (polisi__tok_class(ctx, i, POLISI__LEX_PLACE) < 2 && !polisi__tok_is(doc, i + 1, "jaya") &&
+    if (gazetteer_match(doc, i) < 2 && !polisi__tok_is(doc, i + 1, "jaya") &&
         !polisi__tok_class(ctx, i + 1, POLISI__LEX_PROVINCE) &&
         metro_type(ctx, i + 1, level_id, caps, u, st))
         return 1;

@@ -21,6 +21,11 @@ with a number word or a Roman numeral at the end ("Ilir Barat Satu") also
 get their other spellings ("Ilir Barat 1", "Ilir Barat I"), names with a
 bracket or a slash get their parts. The library uses the table to know
 where a place name after "Polres"/"Polsek" ends, not to rewrite it.
+
+Each name is stored as the library's scanner keys it: lower case, one
+token per word or punctuation mark, tokens joined by one space ("Na IX-X"
+is "na ix - x"), sorted bytewise, so that lib/units.c finds the longest
+name at a token by binary search, with no work at extractor creation.
 """
 import argparse
 import csv
@@ -115,6 +120,13 @@ def spellings(name):
     return more
 
 
+def key(name):
+    """The scanner's tokens of an ASCII name, lower case, joined by spaces."""
+    if not name.isascii():
+        sys.exit("gen_gazetteer: non-ASCII name %r: teach key() the scanner's folding" % name)
+    return " ".join(re.findall(r"[a-z0-9]+|[^\sa-z0-9]", name.lower()))
+
+
 def c_string(s):
     out = []
     for ch in s:
@@ -129,17 +141,17 @@ def c_string(s):
 
 
 def build(csvs):
-    places = {}  # case-folded name -> [name, flags]
+    places = {}  # key -> [key, flags]
 
     def add(name, flag):
         for n in spellings(name):
             if not re.search(r"[A-Za-z]", n):
                 continue
-            key = n.casefold()
-            if key in places:
-                places[key][1] |= flag
+            k = key(n)
+            if k in places:
+                places[k][1] |= flag
             else:
-                places[key] = [n, flag]
+                places[k] = [k, flag]
 
     for r in rows(csvs["provinces.csv"]):
         add(r["name"], FLAG_PROVINCE)
@@ -148,7 +160,7 @@ def build(csvs):
         add(n, FLAG_REGENCY | (FLAG_CITY if city else 0))
     for r in rows(csvs["districts.csv"]):
         add(r["name"], FLAG_DISTRICT)
-    return sorted(places.values(), key=lambda p: p[0].casefold())
+    return sorted(places.values(), key=lambda p: p[0].encode("ascii"))
 
 
 def emit(places, version, counts):
@@ -158,8 +170,9 @@ def emit(places, version, counts):
         " *",
         " * Place names of Indonesia from the npm package idn-area-data %s" % version,
         " * (https://github.com/fityannugroho/idn-area-data): %d provinces," % counts[0],
-        " * %d regencies, %d districts; %d names with their spellings." % (counts[1], counts[2],
-                                                                          len(places)),
+        " * %d regencies, %d districts; %d names with their spellings, as token" % (
+            counts[1], counts[2], len(places)),
+        " * keys (lower case, tokens joined by one space), sorted bytewise.",
         " * Data (c) idn-area-data contributors, under the Open Database License",
         " * (ODbL) 1.0; this table is a derived database under the same licence.",
         " * See lib/gazetteer.NOTICE.",
