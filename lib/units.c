@@ -111,8 +111,17 @@ static polisi_status add_glued_poldas(polisi__lexicon *lex) {
     return st;
 }
 
+/* The gazetteer is searched by binary search: a table edited out of order
+ * would miss names silently, so creation checks the order (about 50 us). */
+static int gazetteer_sorted(void) {
+    for (size_t g = 1; g < polisi__gazetteer_count; g++)
+        if (strcmp(polisi__gazetteer[g - 1].key, polisi__gazetteer[g].key) >= 0)
+            return 0;
+    return 1;
+}
+
 polisi_status polisi__units_register(polisi__lexicon *lex) {
-    polisi_status st = POLISI_OK;
+    polisi_status st = gazetteer_sorted() ? POLISI_OK : POLISI_ERR_INTERNAL;
     for (int l = 0; st == POLISI_OK && l < POLISI__LV_COUNT; l++)
         st = polisi__add_variants(lex, levels[l].variants, POLISI__LEX_UNIT, (uint32_t)l, 0);
     if (st == POLISI_OK)
