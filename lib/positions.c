@@ -499,6 +499,39 @@ static int head_of_unit(polisi__ctx *ctx, size_t j, int wakil, pos_read *p,
     return 1;
 }
 
+/* What may stand between a head and its function: the head's abbreviation
+ * in brackets ("Kepala bidang (Kabid) Humas") or a hyphen ("Kasi-Humas"). */
+static size_t after_head(const polisi__ctx *ctx, size_t j, int h) {
+    const polisi__doc *doc = ctx->doc;
+    const polisi__lex_entry *b;
+    size_t bm;
+    if (punct_at(doc, j, '(') &&
+        (bm = polisi__lexicon_match(ctx->ex->lex, doc, j + 1, POLISI__LEX_POS_HEAD, &b)) != 0 &&
+        (int)b->value == h && punct_at(doc, j + 1 + bm, ')'))
+        j += bm + 2;
+    if (punct_at(doc, j, '-') && glued(doc, j) && glued(doc, j + 1))
+        j++;
+    return j;
+}
+
+/* The byte length of a unit number at token j ("Kasubdit I", "Kanit 2"),
+ * or 0. "I" before a Balinese given name is part of the name. */
+static size_t numeral_at(const polisi__doc *doc, size_t j) {
+    static const char *const balinese[] = {"made", "ketut", "wayan", "gede", "nyoman", "putu",
+                                           "komang", "kadek", "gusti", "nengah", "ngurah"};
+    if (!on_line(doc, j))
+        return 0;
+    const polisi__token *t = &doc->toks[j];
+    if (t->kind == POLISI__TOK_NUMBER && t->end - t->start <= 2)
+        return t->end - t->start;
+    if (!polisi__tok_roman(doc, j) || !(t->flags & POLISI__TF_UPPER))
+        return 0;
+    for (size_t k = 0; k < sizeof balinese / sizeof balinese[0]; k++)
+        if (polisi__tok_is(doc, j, "i") && polisi__tok_is(doc, j + 1, balinese[k]))
+            return 0;
+    return t->end - t->start;
+}
+
 /* A head and what it heads: "Kasat Reskrim", "Kasubdit I Indagsi",
  * "Kepala bidang (Kabid) Humas", "Direktur Reserse Kriminal Umum". */
 static int composed_post(polisi__ctx *ctx, size_t i, pos_read *p, int depth, polisi_status *st) {
@@ -513,26 +546,11 @@ static int composed_post(polisi__ctx *ctx, size_t i, pos_read *p, int depth, pol
         return 0;
     memset(p, 0, sizeof *p);
     p->force = F_POLRI;
-    size_t j = i + m;
     if (h == HD_KEPALA || h == HD_WAKIL)
-        return head_of_unit(ctx, j, h == HD_WAKIL, p, st);
-    const polisi__lex_entry *b; /* "Kepala bidang (Kabid) Humas" */
-    size_t bm;
-    if (punct_at(doc, j, '(') &&
-        (bm = polisi__lexicon_match(ctx->ex->lex, doc, j + 1, POLISI__LEX_POS_HEAD, &b)) != 0 &&
-        (int)b->value == h && punct_at(doc, j + 1 + bm, ')'))
-        j += bm + 2;
-    if (punct_at(doc, j, '-') && glued(doc, j) && glued(doc, j + 1)) /* "Kasi-Humas" */
-        j++;
-    const char *numeral = NULL;
-    size_t numeral_len = 0;
-    if (on_line(doc, j) && ((doc->toks[j].kind == POLISI__TOK_NUMBER &&
-                             doc->toks[j].end - doc->toks[j].start <= 2) ||
-                            (polisi__tok_roman(doc, j) && (doc->toks[j].flags & POLISI__TF_UPPER)))) {
-        numeral = doc->text + doc->toks[j].start;
-        numeral_len = doc->toks[j].end - doc->toks[j].start;
-        j++;
-    }
+        return head_of_unit(ctx, i + m, h == HD_WAKIL, p, st);
+    size_t j = after_head(ctx, i + m, h), numeral_len = numeral_at(doc, j);
+    const char *numeral = doc->text + doc->toks[j < doc->ntoks ? j : 0].start;
+    j += numeral_len != 0;
     const polisi__lex_entry *f = NULL;
     size_t fm = 0;
     if (on_line(doc, j) && (polisi__tok_capital(doc, j) || (doc->toks[i].flags & POLISI__TF_LOWER)))
