@@ -109,14 +109,19 @@ typedef struct polisi__doc {
 polisi_status polisi__scan(polisi__doc *doc, const char *text, size_t len,
                            const polisi_allocator *alloc);
 void polisi__doc_free(polisi__doc *doc);
+/* Shrinks the token array to its tokens, so that a recognizer reading past
+ * the last token reads outside the block, which ASan and valgrind report,
+ * instead of garbage in the spare capacity. A failed shrink changes nothing. */
+void polisi__doc_fit(polisi__doc *doc);
 
 /* The key of token i, not NUL-terminated. */
 static inline const char *polisi__tok_key(const polisi__doc *doc, size_t i) {
     return doc->keys + doc->toks[i].key;
 }
-/* 1 when token i's key is exactly the NUL-terminated string s. */
+/* 1 when token i's key is exactly the NUL-terminated string s (0 when
+ * i >= doc->ntoks, so look-ahead needs no bounds check). */
 int polisi__tok_is(const polisi__doc *doc, size_t i, const char *s);
-/* 1 when token i is the punctuation character c (ASCII). */
+/* 1 when token i is the punctuation character c (ASCII); 0 past the end. */
 int polisi__tok_punct(const polisi__doc *doc, size_t i, char c);
 
 /* FNV-1a, the hash of keys. */

@@ -468,6 +468,48 @@ static void test_unicode_expansion(void **state)
     polisi_extractor_free(ex);
 }
 
+/* Every prefix and every suffix of a news text: each recognizer meets the
+ * end (and the start) of the text in every state of its look-ahead (and
+ * look-behind). Regression: "Ka" as the last token made positions.c read
+ * past the token array (found by the fuzzer); the scanner now fits the
+ * array to its tokens, so such a read is an ASan error here. */
+static const char CUT_TEXT[] =
+    "Kapolres Magetan AKBP Yudha Pranata, S.I.K., M.H., bersama Wakil Kepala Satgas "
+    "Damai Cartenz dan Kepala Satuan Tugas Khusus Polri, Senin (05/11/2018) pukul 08.00-10.00 "
+    "WIB. Kasat Reskrim Polres Magetan Iptu Andreas kemarin; Kapolda Jawa Timur Irjen Pol "
+    "Drs. H. Machfud Arifin (Purn) hadir 12-14 November 2018 jam 7 malam, Letkol Inf Bambang, "
+    "S.Sos., Dr. H. Suprawoto, M.Si., Kepolisian Daerah (Polda) Kalimantan Selatan (Kalsel), "
+    "Wakil Kepolisian Daerah (Wakapolda) Sulut, Kepala Divisi Hubungan Masyarakat (Kadiv "
+    "Humas) Polri, Brigadir Jenderal Polisi (Brigjen Pol) Budi, Plt. Kasi Humas AKP Ali";
+
+static void test_every_prefix_and_suffix(void **state)
+{
+    (void)state;
+    polisi_extractor *ex = extractor_with(0, 0, 0);
+    polisi_call_options *co = NULL;
+    assert_int_equal(polisi_call_options_new(ex, &co), POLISI_OK);
+    assert_int_equal(polisi_call_options_set_ref_date(co, 2018, 11, 6), POLISI_OK);
+    const size_t len = sizeof CUT_TEXT - 1;
+    double t0 = now();
+    for (size_t cut = 0; cut <= len; cut++) {
+        for (int side = 0; side < 2; side++) {
+            const char *t = side ? CUT_TEXT + cut : CUT_TEXT;
+            size_t n = side ? len - cut : cut;
+            char *copy = malloc(n ? n : 1); /* exactly n bytes: ASan sees overreads */
+            assert_non_null(copy);
+            memcpy(copy, t, n);
+            polisi_result *r = NULL;
+            assert_int_equal(polisi_extract(ex, copy, n, co, &r), POLISI_OK);
+            check_result(r, copy, n);
+            polisi_result_free(r);
+            free(copy);
+        }
+    }
+    printf("hostile: %-44s %10zu bytes %8.3f s\n", "every prefix and suffix", len, now() - t0);
+    polisi_call_options_free(co);
+    polisi_extractor_free(ex);
+}
+
 /* ------------------------------------------------------------------------
  * Many entities, and the limits
  * ------------------------------------------------------------------------ */
@@ -542,6 +584,7 @@ int main(void)
         cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_no_spaces),
         cmocka_unit_test(test_unicode_expansion),
+        cmocka_unit_test(test_every_prefix_and_suffix),
         cmocka_unit_test(test_100k_entities),
         cmocka_unit_test(test_too_large),
     };
