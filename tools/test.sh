@@ -3,7 +3,11 @@
 #   1. installs the dependencies (apt-get; see tools/deps.sh),
 #   2. a fresh RelWithDebInfo build with -Werror in build-test/, then ctest,
 #   3. a fresh ASan + UBSan build in build-asan/, then ctest,
-#   4. the CLI and the unit tests of step 2 under valgrind.
+#   4. the CLI and the unit tests of step 2 under valgrind,
+#   5. a ThreadSanitizer build in build-tsan/ running test_threads (built-in
+#      texts and ../shared/corpus/dev.jsonl) and test_api.
+# The fuzz corpus replay (fuzz_replay, fuzz_replay_spec) is part of ctest
+# in steps 2 and 3.
 #
 #   bash tools/test.sh
 #
@@ -65,5 +69,19 @@ else
   under_valgrind spec "$out/build-test/tests/spec_runner" "$root/tests/spec"
   echo "valgrind: $ran program(s) clean"
 fi
+
+step "ThreadSanitizer: build-tsan/ (test_threads, test_api)"
+tsan=$out/build-tsan
+rm -rf "$tsan"
+cmake -S "$root" -B "$tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOLISI_TSAN=ON \
+  -DPOLISI_WERROR=ON -DPOLISI_BUILD_TESTS=ON -DPOLISI_BUILD_CLI=OFF
+cmake --build "$tsan" --parallel "$jobs" --target test_threads test_api
+export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
+"$tsan/tests/test_threads"
+rc=0
+"$tsan/tests/test_threads" "$root/../shared/corpus/dev.jsonl" || rc=$?
+[ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || exit "$rc"
+"$tsan/tests/test_api"
+unset TSAN_OPTIONS
 
 step "all tests passed"
