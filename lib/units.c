@@ -141,7 +141,7 @@ polisi_status polisi__units_register(polisi__lexicon *lex) {
 
 /* ---- token helpers ---- */
 
-int polisi__tok_word_on_line(const polisi__doc *doc, size_t i) {
+static int word_on_line(const polisi__doc *doc, size_t i) {
     return i < doc->ntoks && doc->toks[i].kind == POLISI__TOK_WORD &&
            !(doc->toks[i].flags & POLISI__TF_LINE_BEFORE);
 }
@@ -152,7 +152,8 @@ int polisi__tok_capital(const polisi__doc *doc, size_t i) {
            !(doc->toks[i].flags & POLISI__TF_LOWER);
 }
 
-size_t polisi__tok_class(const polisi__ctx *ctx, size_t i, polisi__lex_class cls) {
+/* The length of the phrase of class cls that starts at token i, or 0. */
+static size_t tok_class(const polisi__ctx *ctx, size_t i, polisi__lex_class cls) {
     const polisi__lex_entry *e;
     return polisi__lexicon_match(ctx->ex->lex, ctx->doc, i, cls, &e);
 }
@@ -277,9 +278,9 @@ static int stops_known_place(const polisi__ctx *ctx, size_t k, int first) {
     if (!cap_next(doc, k) || KEY_IN(doc, k, not_place))
         return 1;
     for (size_t c = 0; c < sizeof classes / sizeof classes[0]; c++)
-        if (polisi__tok_class(ctx, k, classes[c]))
+        if (tok_class(ctx, k, classes[c]))
             return 1;
-    return !first && polisi__tok_class(ctx, k, POLISI__LEX_PROVINCE);
+    return !first && tok_class(ctx, k, POLISI__LEX_PROVINCE);
 }
 
 /* Token k can not be (part of) an unknown place name: the above, or a word
@@ -491,7 +492,7 @@ static int metro_place(polisi__ctx *ctx, size_t i, int level_id, int caps, polis
                        polisi_status *st) {
     const polisi__doc *doc = ctx->doc;
     if (gazetteer_match(doc, i) < 2 && !polisi__tok_is(doc, i + 1, "jaya") &&
-        !polisi__tok_class(ctx, i + 1, POLISI__LEX_PROVINCE) &&
+        !tok_class(ctx, i + 1, POLISI__LEX_PROVINCE) &&
         metro_type(ctx, i + 1, level_id, caps, u, st))
         return 1;
     if (*st != POLISI_OK || polisi__tok_is(doc, i, "metropolitan"))
@@ -587,7 +588,7 @@ static size_t satker_bracket(const polisi__ctx *ctx, size_t j, int s) {
     last = last ? last + 1 : canon;
     char key[32];
     size_t n = strlen(last);
-    if (n >= sizeof key || !polisi__tok_word_on_line(doc, j + 1) || !punct_at(doc, j + 2, ')'))
+    if (n >= sizeof key || !word_on_line(doc, j + 1) || !punct_at(doc, j + 2, ')'))
         return j;
     for (size_t c = 0; c <= n; c++)
         key[c] = (char)(last[c] >= 'A' && last[c] <= 'Z' ? last[c] + 32 : last[c]);

@@ -83,15 +83,13 @@ polisi_status polisi__add_variants(polisi__lexicon *lex, const char *variants,
                                    polisi__lex_class cls, uint32_t value, uint8_t flags);
 
 /* Token helpers shared by units.c and positions.c. */
-int polisi__tok_word_on_line(const polisi__doc *doc, size_t i);
 /* A word with a capital first letter or in capitals (line breaks not checked). */
 int polisi__tok_capital(const polisi__doc *doc, size_t i);
 /* Token k can not be (part of) an unknown place name: not a capitalized
- * word, or a rank, title, date word, unit, post; a province unless first. */
+ * word on the line, a function word or verb-like word, a rank, title, date
+ * word, unit or post; a province unless first. */
 int polisi__stops_place(const polisi__ctx *ctx, size_t k, int first);
 /* Token k is a Roman numeral I..XVIII (any case). */
 int polisi__tok_roman(const polisi__doc *doc, size_t k);
-/* Token i starts a phrase of class cls in the lexicon. */
-size_t polisi__tok_class(const polisi__ctx *ctx, size_t i, polisi__lex_class cls);
 
 #endif /* POLISI_UNITS_H */
