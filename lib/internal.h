@@ -141,7 +141,6 @@ typedef enum polisi__lex_class {
     POLISI__LEX_UNIT,        /* units.def: level words (Polres, Kepolisian Resor), Polri, Mabes */
     POLISI__LEX_SATKER,      /* units.def: functional units (Satreskrim, Bidang Humas) */
     POLISI__LEX_PROVINCE,    /* units.def: provinces and their short forms, for Polda */
-    POLISI__LEX_PLACE,       /* gazetteer.c: regency and district names */
     POLISI__LEX_POSITION,    /* positions.def: whole posts (Kapolres, Kasatreskrim, Dandim) */
     POLISI__LEX_POS_HEAD,    /* positions.def: heads of a post (Kasat, Kepala Bidang, Dir) */
     POLISI__LEX_POS_FUNC,    /* positions.def: what a head heads (Reskrim, Humas, Lalu Lintas) */
