@@ -143,7 +143,7 @@ typedef enum polisi__lex_class {
     POLISI__LEX_PROVINCE,    /* units.def: provinces and their short forms, for Polda */
     POLISI__LEX_POSITION,    /* positions.def: whole posts (Kapolres, Kasatreskrim, Dandim) */
     POLISI__LEX_POS_HEAD,    /* positions.def: heads of a post (Kasat, Kepala Bidang, Dir) */
-    POLISI__LEX_POS_FUNC,    /* positions.def: what a head heads (Reskrim, Humas, Lalu Lintas) */
+    POLISI__LEX_POS_FUNC,    /* units.def: what a head heads (Reskrim, Humas, Lalu Lintas) */
     POLISI__LEX_ACTING,      /* positions.def: Plt, Plh, PS., Pelaksana Tugas */
     POLISI__LEX_CLASS_MAX = 31
 } polisi__lex_class;
