@@ -124,6 +124,12 @@ int polisi__tok_is(const polisi__doc *doc, size_t i, const char *s);
 /* 1 when token i is the punctuation character c (ASCII); 0 past the end. */
 int polisi__tok_punct(const polisi__doc *doc, size_t i, char c);
 
+/* Token i stands in a headline in Title Case ("Prabowo Peringatkan Jenderal
+ * Terlibat Tambang Ilegal"), where a capital is no sign of a name: nearly
+ * all words of four letters or more around it on its line are capitalized,
+ * and there are at least min_words of them. */
+int polisi__title_case_line(const polisi__doc *doc, size_t i, size_t min_words);
+
 /* FNV-1a, the hash of keys. */
 uint32_t polisi__hash(const char *s, size_t len);
 

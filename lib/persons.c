@@ -324,34 +324,14 @@ static void read_apposition(const ents *es, const polisi__doc *doc, person *p) {
     p->after = after;
 }
 
-/* A headline in Title Case capitalizes every word, so a capital there is
- * no sign of a name: nearly all longer words of token i's line are
- * capitalized ("Kapolri Puji Peran Ojol di Jakarta"). Only LINE_WINDOW
- * tokens on each side are read: a headline is shorter, and reading a whole
- * line per candidate made one long line cost its length squared. */
+/* Bounds title_case_after like polisi__title_case_line. */
 #define LINE_WINDOW 64
-static int title_case_line(const polisi__doc *doc, size_t i) {
-    size_t a = i, b = i + 1;
-    while (a > 0 && i - a < LINE_WINDOW && !(doc->toks[a].flags & POLISI__TF_LINE_BEFORE))
-        a--;
-    while (b < doc->ntoks && b - i < LINE_WINDOW && !(doc->toks[b].flags & POLISI__TF_LINE_BEFORE))
-        b++;
-    size_t words = 0, caps = 0;
-    for (size_t k = a; k < b; k++) {
-        const polisi__token *t = &doc->toks[k];
-        if (t->kind != POLISI__TOK_WORD || t->end - t->start < 4)
-            continue;
-        words++;
-        caps += (t->flags & (POLISI__TF_CAP | POLISI__TF_UPPER)) != 0;
-    }
-    return words >= 4 && caps * 10 >= words * 9;
-}
 
 /* The words after token k on its line, up to six of four letters or more,
  * are all capitalized: a title in Title Case goes on ("... Puji Peran
  * Ojol, Dorong Regulasi Perlindungan Driver"). */
 static int title_case_after(const polisi__doc *doc, size_t k) {
-    size_t words = 0, end = k + LINE_WINDOW; /* bounded, as title_case_line */
+    size_t words = 0, end = k + LINE_WINDOW; /* bounded, as polisi__title_case_line */
     for (; k < doc->ntoks && k < end && !new_line(doc, k) && words < 6; k++) {
         const polisi__token *t = &doc->toks[k];
         if (t->kind != POLISI__TOK_WORD || t->end - t->start < 4)
@@ -374,7 +354,7 @@ static int position_name_ok(const ents *es, const polisi__doc *doc, long pos,
                             const name_read *nr) {
     size_t k = nr->end;
     if (!ent(es, pos)->str[POLISI_FIELD_UNIT] || nr->words > 4 ||
-        title_case_line(doc, nr->begin) || title_case_after(doc, k))
+        polisi__title_case_line(doc, nr->begin, 4) || title_case_after(doc, k))
         return 0;
     return new_line(doc, k) || !is_cap_word(doc, k) ||
            (IN_LIST(doc, k, function_words) && !any_ent_at(es, k));

@@ -253,29 +253,6 @@ static int name_follows(const polisi__doc *doc, size_t i) {
     return 1;
 }
 
-/* A headline in Title Case ("Prabowo Peringatkan Jenderal Terlibat Tambang
- * Ilegal") capitalizes every word, so a capital there is no sign of a name.
- * True when nearly all longer words of token i's line are capitalized.
- * Only LINE_WINDOW tokens on each side are read: a headline is shorter, and
- * reading a whole line per rank made one long line cost its length squared. */
-#define LINE_WINDOW 64
-static int title_case_line(const polisi__doc *doc, size_t i) {
-    size_t a = i, b = i + 1;
-    while (a > 0 && i - a < LINE_WINDOW && !(doc->toks[a].flags & POLISI__TF_LINE_BEFORE))
-        a--;
-    while (b < doc->ntoks && b - i < LINE_WINDOW && !(doc->toks[b].flags & POLISI__TF_LINE_BEFORE))
-        b++;
-    size_t words = 0, caps = 0;
-    for (size_t k = a; k < b; k++) {
-        const polisi__token *t = &doc->toks[k];
-        if (t->kind != POLISI__TOK_WORD || t->end - t->start < 4)
-            continue;
-        words++;
-        caps += (t->flags & POLISI__TF_CAP) != 0;
-    }
-    return words >= 5 && caps * 10 >= words * 9;
-}
-
 /* Civil offices named "... Jenderal" ("Inspektorat Jenderal Kementerian PU",
  * "Sekretaris Jenderal"): the word after them is no rank. */
 static const char *const civil_offices[] = {
@@ -297,7 +274,7 @@ static int ambiguous_is_rank(const polisi__doc *doc, size_t i, const rank_read *
     if (r->pol || r->tni || r->retired || r->corps)
         return 1;
     return (doc->toks[i].flags & POLISI__TF_CAP) && name_follows(doc, r->end) &&
-           !after_civil_office(doc, i) && !title_case_line(doc, i);
+           !after_civil_office(doc, i) && !polisi__title_case_line(doc, i, 5);
 }
 
 /* Places named after a person: "Jalan Brigjen Katamso", "KRI Laksamana ...". */

@@ -487,3 +487,23 @@ int polisi__tok_punct(const polisi__doc *doc, size_t i, char c) {
     const polisi__token *t = &doc->toks[i];
     return t->kind == POLISI__TOK_PUNCT && t->key_len == 1 && doc->keys[t->key] == c;
 }
+
+int polisi__title_case_line(const polisi__doc *doc, size_t i, size_t min_words) {
+    /* Only this many tokens on each side are read: a headline is shorter,
+     * and reading a whole line per candidate made a long line quadratic. */
+    const size_t window = 64;
+    size_t a = i, b = i + 1;
+    while (a > 0 && i - a < window && !(doc->toks[a].flags & POLISI__TF_LINE_BEFORE))
+        a--;
+    while (b < doc->ntoks && b - i < window && !(doc->toks[b].flags & POLISI__TF_LINE_BEFORE))
+        b++;
+    size_t words = 0, caps = 0;
+    for (size_t k = a; k < b; k++) {
+        const polisi__token *t = &doc->toks[k];
+        if (t->kind != POLISI__TOK_WORD || t->end - t->start < 4)
+            continue;
+        words++;
+        caps += (t->flags & (POLISI__TF_CAP | POLISI__TF_UPPER)) != 0;
+    }
+    return words >= min_words && caps * 10 >= words * 9;
+}
