@@ -123,6 +123,9 @@ static inline const char *polisi__tok_key(const polisi__doc *doc, size_t i) {
 int polisi__tok_is(const polisi__doc *doc, size_t i, const char *s);
 /* 1 when token i is the punctuation character c (ASCII); 0 past the end. */
 int polisi__tok_punct(const polisi__doc *doc, size_t i, char c);
+/* 1 when token i's key is one of the n NUL-terminated words of list (0
+ * past the end). */
+int polisi__tok_in(const polisi__doc *doc, size_t i, const char *const *list, size_t n);
 
 /* Token i stands in a headline in Title Case ("Prabowo Peringatkan Jenderal
  * Terlibat Tambang Ilegal"), where a capital is no sign of a name: nearly

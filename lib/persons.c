@@ -89,19 +89,8 @@ static int is_cap_word(const polisi__doc *doc, size_t i) {
            !(doc->toks[i].flags & POLISI__TF_LOWER);
 }
 
-/* Token i's key is one of the n words of list (a first-byte test first:
- * these lists are read for nearly every capitalized word). */
-static int in_list(const polisi__doc *doc, size_t i, const char *const *list, size_t n) {
-    if (doc->toks[i].key_len == 0)
-        return 0;
-    char c = polisi__tok_key(doc, i)[0];
-    for (size_t k = 0; k < n; k++)
-        if (list[k][0] == c && polisi__tok_is(doc, i, list[k]))
-            return 1;
-    return 0;
-}
 
-#define IN_LIST(doc, i, list) in_list(doc, i, list, sizeof list / sizeof list[0])
+#define IN_LIST(doc, i, list) polisi__tok_in(doc, i, list, sizeof list / sizeof list[0])
 
 /* Capitalized words that end a name: verbs and function words (at a
  * sentence start or in ALL CAPS text); they also end the words between a

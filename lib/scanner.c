@@ -481,6 +481,16 @@ int polisi__tok_is(const polisi__doc *doc, size_t i, const char *s) {
     return t->key_len == n && memcmp(doc->keys + t->key, s, n) == 0;
 }
 
+int polisi__tok_in(const polisi__doc *doc, size_t i, const char *const *list, size_t n) {
+    if (i >= doc->ntoks || doc->toks[i].key_len == 0)
+        return 0;
+    char c = polisi__tok_key(doc, i)[0]; /* most words fail on the first byte */
+    for (size_t k = 0; k < n; k++)
+        if (list[k][0] == c && polisi__tok_is(doc, i, list[k]))
+            return 1;
+    return 0;
+}
+
 int polisi__tok_punct(const polisi__doc *doc, size_t i, char c) {
     if (i >= doc->ntoks)
         return 0;

@@ -125,17 +125,6 @@ polisi_status polisi__titles_register(polisi__lexicon *lex) {
 
 /* ---- token tests ---- */
 
-/* Token i's key is one of the n words of list (a first-byte test first:
- * these lists are read for nearly every capitalized word). */
-static int in_list(const polisi__doc *doc, size_t i, const char *const *list, size_t n) {
-    if (doc->toks[i].key_len == 0)
-        return 0;
-    char c = polisi__tok_key(doc, i)[0];
-    for (size_t k = 0; k < n; k++)
-        if (list[k][0] == c && polisi__tok_is(doc, i, list[k]))
-            return 1;
-    return 0;
-}
 
 static int same_line(const polisi__doc *doc, size_t i) {
     return i < doc->ntoks && !(doc->toks[i].flags & POLISI__TF_LINE_BEFORE);
@@ -199,7 +188,7 @@ static size_t known_at(const polisi__ctx *ctx, size_t i, int pos, const title_de
  * suffix word stands there ("Pol", "Polisi", "TNI"). */
 static int rank_ends_before(const polisi__ctx *ctx, size_t i) {
     static const char *const suffixes[] = {"pol", "polisi", "tni", "purn", "purnawirawan"};
-    if (in_list(ctx->doc, i - 1, suffixes, sizeof suffixes / sizeof suffixes[0]))
+    if (polisi__tok_in(ctx->doc, i - 1, suffixes, sizeof suffixes / sizeof suffixes[0]))
         return 1;
     for (size_t back = 1; back <= 4 && back <= i; back++) {
         const polisi__lex_entry *e;
@@ -254,12 +243,12 @@ static const char *const common_words[] = {
 
 
 static int not_name(const polisi__doc *doc, size_t i) {
-    return in_list(doc, i, not_names, sizeof not_names / sizeof not_names[0]) ||
-           in_list(doc, i, common_words, sizeof common_words / sizeof common_words[0]);
+    return polisi__tok_in(doc, i, not_names, sizeof not_names / sizeof not_names[0]) ||
+           polisi__tok_in(doc, i, common_words, sizeof common_words / sizeof common_words[0]);
 }
 
 static int place_word(const polisi__doc *doc, size_t i) {
-    return in_list(doc, i, named_places, sizeof named_places / sizeof named_places[0]);
+    return polisi__tok_in(doc, i, named_places, sizeof named_places / sizeof named_places[0]);
 }
 
 static int in_named_place(const polisi__ctx *ctx, size_t i) {
@@ -291,7 +280,7 @@ static int office_before(const polisi__doc *doc, size_t p) {
         size_t k = p - back;
         if (!is_cap_word(doc, k))
             return 0;
-        if (in_list(doc, k, offices, sizeof offices / sizeof offices[0]))
+        if (polisi__tok_in(doc, k, offices, sizeof offices / sizeof offices[0]))
             return 1;
     }
     return 0;

@@ -304,25 +304,6 @@ static size_t place_word(const polisi__doc *doc, size_t k) {
     }
 }
 
-/* A headline in Title Case or in capitals: every word is capitalized, so a
- * capital there is no sign of a name. Looks at most 24 tokens either way
- * on the line, so that a text without line breaks stays linear. */
-static int caps_line(const polisi__doc *doc, size_t i) {
-    size_t a = i, b = i + 1;
-    while (a > 0 && i - a < 24 && !(doc->toks[a].flags & POLISI__TF_LINE_BEFORE))
-        a--;
-    while (b < doc->ntoks && b - i < 24 && !(doc->toks[b].flags & POLISI__TF_LINE_BEFORE))
-        b++;
-    size_t words = 0, caps = 0;
-    for (size_t k = a; k < b; k++) {
-        const polisi__token *t = &doc->toks[k];
-        if (t->kind != POLISI__TOK_WORD || t->end - t->start < 4)
-            continue;
-        words++;
-        caps += (t->flags & (POLISI__TF_CAP | POLISI__TF_UPPER)) != 0;
-    }
-    return words >= 5 && caps * 10 >= words * 9;
-}
 
 /* Words that begin many place names and are places on their own too. */
 static const char *const generic_geo[] = {
@@ -372,7 +353,7 @@ static size_t place_end(const polisi__ctx *ctx, size_t i) {
         if (polisi__stops_place(ctx, i, 1))
             return i;
         j = place_word(doc, i);
-        if (j > i && !caps_line(doc, i) && !polisi__stops_place(ctx, j, 0) && !KEY_IN(doc, j, compass) &&
+        if (j > i && !polisi__title_case_line(doc, i, 5) && !polisi__stops_place(ctx, j, 0) && !KEY_IN(doc, j, compass) &&
             !gazetteer_match(doc, j))
             j = place_word(doc, j);
     }
