@@ -832,7 +832,9 @@ static int merge_range(int pk, dval *a, dval *b) {
     }
     if (pk == PK_MONTH)
         return a->y < b->y || (a->y == b->y && a->m < b->m);
-    if (!valid_dm(a->y, a->m, a->d))
+    /* the year given to either end must make a real day ("5 Februari
+     * 2023 - 29 Februari" is no range ending 2023-02-29) */
+    if (!valid_dm(a->y, a->m, a->d) || !valid_dm(b->y, b->m, b->d))
         return 0;
     return day_number(a) < day_number(b);
 }
@@ -910,12 +912,14 @@ static void from_days(long days, dres *r) {
     r->prec = 3;
 }
 
-/* The year of a year-less day nearest to the reference date. */
+/* The year of a year-less day nearest to the reference date. Any other day
+ * is nearest within a year of it; 29 February may be up to four years away
+ * (the fuzzer found 29/2 near 2062 resolved to 2062-02-29). */
 static int nearest_year(const polisi_call_options *c, int m, int d) {
     long ref = ref_days(c), best = -1;
     int year = c->ref_year;
-    for (int y = c->ref_year - 1; y <= c->ref_year + 1; y++) {
-        if (!valid_dm(y, m, d))
+    for (int y = c->ref_year - 4; y <= c->ref_year + 4; y++) {
+        if (y < 1 || y > 9999 || !valid_dm(y, m, d))
             continue;
         long dist = polisi__days_from_civil(y, m, d) - ref;
         dist = dist < 0 ? -dist : dist;
