@@ -1002,6 +1002,18 @@ static int weekday_fits(const dval *v, const dres *r) {
     return polisi__weekday(r->y, r->m, r->d) == v->wd;
 }
 
+/* A year-less end follows its start ("28 Februari - 29 Februari" near 2062
+ * ends in 2064, not in 2060 before the start): the start's year, or the
+ * first later one in which the day exists. */
+static void end_after_start(const dres *a, const dval *end, dres *b) {
+    if (end->y || !a->y || a->prec != 3 || b->prec != 3)
+        return;
+    int y = a->y + (b->m < a->m || (b->m == a->m && b->d < a->d));
+    while (!valid_dm(y, b->m, b->d) && y < a->y + 8)
+        y++;
+    b->y = y;
+}
+
 static polisi_status emit(polisi__ctx *ctx, const dspan *s) {
     polisi_status st = POLISI_OK;
     polisi_entity *e = polisi__result_add(ctx->res, ctx->doc, POLISI_DATE, s->b, s->e, &st);
@@ -1017,6 +1029,7 @@ static polisi_status emit(polisi__ctx *ctx, const dspan *s) {
             resolve_after(&a, s->v.wd, s->end.wd, &b);
         else
             resolve(ctx->call, &s->end, &b);
+        end_after_start(&a, &s->end, &b);
         if ((e->str[POLISI_FIELD_END_VALUE] = format(&ctx->res->arena, &b)) == NULL && b.prec)
             return POLISI_ERR_NOMEM;
         int ok2 = weekday_fits(&s->end, &b);
