@@ -23,6 +23,7 @@
 
 #include "json_reader.h"
 #include "polisi.h"
+#include "utf8_check.h"
 
 #define LIMIT_SECONDS 20.0
 #define MB ((size_t)1 << 20)
@@ -55,40 +56,6 @@ static polisi_extractor *extractor_with(size_t max_input, size_t max_entities, u
     assert_int_equal(polisi_extractor_new(o, &ex), POLISI_OK);
     polisi_options_free(o);
     return ex;
-}
-
-static int valid_utf8(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        size_t k;
-        uint32_t cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            k = 1, cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2, cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3, cp = c & 0x07;
-        } else {
-            return 0;
-        }
-        if (n - i <= k)
-            return 0;
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xC0) != 0x80)
-                return 0;
-            cp = cp << 6 | (s[i + j] & 0x3F);
-        }
-        if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        i += k + 1;
-    }
-    return 1;
 }
 
 /* The JSON of r parses and has one object per entity. */

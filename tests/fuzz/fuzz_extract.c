@@ -43,6 +43,7 @@
 
 #include "json_reader.h"
 #include "polisi.h"
+#include "../utf8_check.h"
 
 #define HEADER_LEN 8
 
@@ -302,39 +303,6 @@ static void check_entities(const polisi_result *r, const uint8_t *text, size_t l
     }
 }
 
-static int valid_utf8(const uint8_t *s, size_t n) {
-    size_t i = 0;
-    while (i < n) {
-        uint8_t c = s[i];
-        size_t k;
-        uint32_t cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            k = 1, cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2, cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3, cp = c & 0x07;
-        } else {
-            return 0;
-        }
-        if (n - i <= k) /* truncated */
-            return 0;
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xC0) != 0x80)
-                return 0;
-            cp = cp << 6 | (s[i + j] & 0x3F);
-        }
-        if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        i += k + 1;
-    }
-    return 1;
-}
-
 typedef struct buf {
     char *data;
     size_t len, cap;
@@ -379,7 +347,7 @@ static void check_json(polisi_result *r, const uint8_t *text, const char *id, si
         CHECK(root->kind == JR_OBJECT && root->count == 2, "document object");
         const jr_value *jid = jr_get(root, "id");
         CHECK(jid && (id ? jid->kind == JR_STRING : jid->kind == JR_NULL), "id");
-        if (id && valid_utf8((const uint8_t *)id, id_len))
+        if (id && valid_utf8((const unsigned char *)id, id_len))
             CHECK(jid->len == id_len && memcmp(jid->str, id, id_len) == 0, "id round trip");
         ents = jr_get(root, "entities");
     }
