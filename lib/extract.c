@@ -127,6 +127,7 @@ polisi_status polisi_extract(const polisi_extractor *ex, const char *text, size_
     st = polisi__scan(&doc, res->text, len, &ex->opts.alloc);
     if (st == POLISI_OK) {
         polisi__doc_fit(&doc);
+        polisi__lexicon_classify(ex->lex, &doc);
         polisi__ctx ctx = {ex, &doc, res, options};
         st = run_recognizers(&ctx, mask, 1);
         if (st == POLISI_OK) {

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "polisi.h"
 
@@ -89,6 +90,12 @@ typedef struct polisi__token {
     uint32_t key;     /* offset of the key in doc->keys */
     uint32_t hash;    /* of the key */
     uint32_t key_len;
+    /* Set by polisi__lexicon_classify: the lexicon's phrases that start with
+     * this token's key (group + 1, 0 when none) and their classes, one bit
+     * per polisi__lex_class. A recognizer skips a token that starts nothing
+     * it reads with one bit test instead of a hash probe per question. */
+    uint32_t group;
+    uint32_t classes;
     uint8_t kind;
     uint8_t flags;
 } polisi__token;
@@ -101,6 +108,7 @@ typedef struct polisi__doc {
     char *keys;
     size_t keys_len, keys_cap;
     const polisi_allocator *alloc;
+    int classified; /* polisi__lexicon_classify has run on these tokens */
 } polisi__doc;
 
 /* Tokenizes text[0, len) into doc, which must be zeroed or hold the buffers
@@ -120,7 +128,16 @@ static inline const char *polisi__tok_key(const polisi__doc *doc, size_t i) {
 }
 /* 1 when token i's key is exactly the NUL-terminated string s (0 when
  * i >= doc->ntoks, so look-ahead needs no bounds check). */
-int polisi__tok_is(const polisi__doc *doc, size_t i, const char *s);
+static inline int polisi__tok_is(const polisi__doc *doc, size_t i, const char *s) {
+    if (i >= doc->ntoks)
+        return 0;
+    const polisi__token *t = &doc->toks[i];
+    /* Inlined, strlen of a literal is a constant: most tests end at the
+     * length, the rest at the first byte. */
+    size_t n = strlen(s);
+    return t->key_len == n && (n == 0 || (doc->keys[t->key] == s[0] &&
+                                          memcmp(doc->keys + t->key, s, n) == 0));
+}
 /* 1 when token i is the punctuation character c (ASCII); 0 past the end. */
 int polisi__tok_punct(const polisi__doc *doc, size_t i, char c);
 /* 1 when token i's key is one of the n NUL-terminated words of list (0
@@ -154,6 +171,16 @@ typedef enum polisi__lex_class {
     POLISI__LEX_POS_HEAD,    /* positions.def: heads of a post (Kasat, Kepala Bidang, Dir) */
     POLISI__LEX_POS_FUNC,    /* units.def: what a head heads (Reskrim, Humas, Lalu Lintas) */
     POLISI__LEX_ACTING,      /* positions.def: Plt, Plh, PS., Pelaksana Tugas */
+    /* Cues: words a recognizer looks for that are no phrase of the classes
+     * above ("mako", "pukul", "pada"). Registered so that a token that is no
+     * cue and starts no phrase is skipped with one bit test. */
+    POLISI__LEX_CUE_RANK,
+    POLISI__LEX_CUE_TITLE,
+    POLISI__LEX_CUE_UNIT,
+    POLISI__LEX_CUE_POSITION,
+    POLISI__LEX_CUE_DATE,
+    POLISI__LEX_CUE_TIME,
+    POLISI__LEX_CUE_PERSON,
     POLISI__LEX_CLASS_MAX = 31
 } polisi__lex_class;
 
@@ -176,11 +203,31 @@ polisi_status polisi__lexicon_add(polisi__lexicon *lex, const char *phrase, poli
 polisi_status polisi__lexicon_freeze(polisi__lexicon *lex);
 void polisi__lexicon_free(polisi__lexicon *lex);
 
+/* Sets every token's group and classes: one hash probe per token, once per
+ * document, so that polisi__lexicon_match and polisi__tok_class are a bit
+ * test for the tokens that start nothing (nearly all). */
+void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc);
+
+/* The classes of the phrases that start at token i (0 past the end). The
+ * document must be classified. */
+static inline uint32_t polisi__tok_classes(const polisi__doc *doc, size_t i) {
+    return i < doc->ntoks ? doc->toks[i].classes : 0;
+}
+#define POLISI__LEX_BIT(cls) (1u << (cls))
+
+size_t polisi__lexicon_match_slow(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
+                                  polisi__lex_class cls, const polisi__lex_entry **out);
+
 /* The longest phrase of class `cls` that starts at token i and whose tokens
  * follow each other with nothing but spaces (no line break) between them.
  * Returns the number of tokens matched (0: none) and the entry in *out. */
-size_t polisi__lexicon_match(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
-                             polisi__lex_class cls, const polisi__lex_entry **out);
+static inline size_t polisi__lexicon_match(const polisi__lexicon *lex, const polisi__doc *doc,
+                                           size_t i, polisi__lex_class cls,
+                                           const polisi__lex_entry **out) {
+    if (i >= doc->ntoks || (doc->classified && !(doc->toks[i].classes & (1u << cls))))
+        return 0;
+    return polisi__lexicon_match_slow(lex, doc, i, cls, out);
+}
 
 /* ---- entities and results (result.c) ----------------------------------- */
 

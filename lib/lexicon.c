@@ -277,17 +277,38 @@ static int rest_matches(const polisi__lexicon *lex, const polisi__lex_entry *e,
     return 1;
 }
 
-/* Keeps the rare path out of the probe, which then needs no stack frame. */
-#if defined(__GNUC__) || defined(__clang__)
-#define COLD __attribute__((noinline, cold))
-#else
-#define COLD
-#endif
+/* The group that token i starts, or NULL: its hash turned away by the
+ * filter (most tokens), an empty slot met before a slot with its hash, or
+ * the words compared. */
+static const lex_group *find_group(const polisi__lexicon *lex, const polisi__doc *doc, size_t i) {
+    uint32_t hash = doc->toks[i].hash;
+    if (!lex->filter || !filter_has(lex->filter, hash))
+        return NULL;
+    for (size_t slot = hash & lex->table_mask;; slot = (slot + 1) & lex->table_mask) {
+        const lex_slot *s = &lex->table[slot];
+        if (s->group == 0)
+            return NULL;
+        if (s->hash == hash)
+            return find_group_from(lex, doc, i, slot);
+    }
+}
 
-/* The longest entry of class cls in the group that token i starts. */
-COLD static size_t match_in_group(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
-                             polisi__lex_class cls, const polisi__lex_entry **out, size_t slot) {
-    const lex_group *g = find_group_from(lex, doc, i, slot);
+void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc) {
+    for (size_t i = 0; i < doc->ntoks; i++) {
+        polisi__token *t = &doc->toks[i];
+        const lex_group *g = find_group(lex, doc, i);
+        t->group = g ? (uint32_t)(g - lex->groups) + 1 : 0;
+        t->classes = g ? g->classes : 0;
+    }
+    doc->classified = 1;
+}
+
+/* The longest entry of class cls that starts at token i. */
+size_t polisi__lexicon_match_slow(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
+                                  polisi__lex_class cls, const polisi__lex_entry **out) {
+    const polisi__token *t = &doc->toks[i];
+    const lex_group *g = doc->classified ? (t->group ? &lex->groups[t->group - 1] : NULL)
+                                         : find_group(lex, doc, i);
     if (!g || !(g->classes & (1u << cls)))
         return 0;
     for (uint32_t k = g->begin; k < g->end; k++) {
@@ -298,22 +319,4 @@ COLD static size_t match_in_group(const polisi__lexicon *lex, const polisi__doc 
         }
     }
     return 0;
-}
-
-/* Nearly every probe is for a token that starts no phrase of class cls: the
- * filter turns most away; the rest meet an empty slot before a slot with
- * their hash and the class, reading nothing but the table. Only then are
- * words compared. */
-size_t polisi__lexicon_match(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
-                             polisi__lex_class cls, const polisi__lex_entry **out) {
-    if (i >= doc->ntoks || !lex->filter || !filter_has(lex->filter, doc->toks[i].hash))
-        return 0;
-    uint32_t hash = doc->toks[i].hash, bit = 1u << cls;
-    for (size_t slot = hash & lex->table_mask;; slot = (slot + 1) & lex->table_mask) {
-        const lex_slot *s = &lex->table[slot];
-        if (s->group == 0)
-            return 0;
-        if (s->hash == hash && (s->classes & bit))
-            return match_in_group(lex, doc, i, cls, out, slot);
-    }
 }

@@ -115,6 +115,8 @@ static inline polisi__token *push_token(scan *sc, size_t start, uint8_t kind) {
     t->key = (uint32_t)doc->keys_len;
     t->key_len = 0;
     t->hash = 0;
+    t->group = 0;
+    t->classes = 0;
     t->kind = kind;
     t->flags = (uint8_t)sc->pending;
     if (sc->newlines > 0)
@@ -329,6 +331,8 @@ static int scan_ascii_word(scan *sc) {
     t->key = (uint32_t)doc->keys_len;
     t->key_len = (uint32_t)(k - k0);
     t->hash = h;
+    t->group = 0;
+    t->classes = 0;
     t->kind = seen ? POLISI__TOK_WORD : POLISI__TOK_NUMBER;
     t->flags = (uint8_t)flags;
     doc->keys_len += (size_t)(k - k0);
@@ -436,6 +440,7 @@ polisi_status polisi__scan(polisi__doc *doc, const char *text, size_t len,
     doc->text = text;
     doc->len = len;
     doc->alloc = alloc;
+    doc->classified = 0;
     /* Most news runs about one token per six bytes; reserve that up front. */
     if (polisi__grow(alloc, (void **)&doc->toks, &doc->cap, len / 5 + 16, sizeof *doc->toks) ||
         keys_reserve(doc, len + 16))
@@ -467,20 +472,6 @@ void polisi__doc_free(polisi__doc *doc) {
  * recognizer looking ahead ("is the token after next 'khusus'?") never
  * reads past the array (the fuzzer found "Ka" at the end of a text doing
  * that in positions.c). */
-int polisi__tok_is(const polisi__doc *doc, size_t i, const char *s) {
-    if (i >= doc->ntoks)
-        return 0;
-    const polisi__token *t = &doc->toks[i];
-    /* Recognizers test many words against each token: nearly every test
-     * fails on the first byte, before any strlen. */
-    if (t->key_len == 0)
-        return s[0] == '\0';
-    if (doc->keys[t->key] != s[0])
-        return 0;
-    size_t n = strlen(s);
-    return t->key_len == n && memcmp(doc->keys + t->key, s, n) == 0;
-}
-
 int polisi__tok_in(const polisi__doc *doc, size_t i, const char *const *list, size_t n) {
     if (i >= doc->ntoks || doc->toks[i].key_len == 0)
         return 0;
