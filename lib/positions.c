@@ -630,7 +630,17 @@ static size_t try_post(polisi__ctx *ctx, size_t i, polisi_status *st) {
 
 polisi_status polisi__positions_find(polisi__ctx *ctx) {
     const polisi__doc *doc = ctx->doc;
+    /* A post starts with an acting prefix (try_post), a whole post
+     * (whole_post) or a head (composed_post): a token that starts none of
+     * them is skipped without a call. */
+    const uint32_t start = POLISI__LEX_BIT(POLISI__LEX_ACTING) |
+                           POLISI__LEX_BIT(POLISI__LEX_POSITION) |
+                           POLISI__LEX_BIT(POLISI__LEX_POS_HEAD);
     for (size_t i = 0; i < doc->ntoks;) {
+        if (doc->classified && !(doc->toks[i].classes & start)) {
+            i++;
+            continue;
+        }
         polisi_status st = POLISI_OK;
         size_t next = doc->toks[i].kind == POLISI__TOK_WORD ? try_post(ctx, i, &st) : i;
         if (st != POLISI_OK)

@@ -111,6 +111,23 @@ static polisi_status add_glued_poldas(polisi__lexicon *lex) {
     return st;
 }
 
+/* The plain words a unit can start with besides the phrases of units.def:
+ * "Mako"/"Markas" (polisi__unit_read), the words of read_subunit and of
+ * read_prefixed_func. Registered as cues so that a token that starts no unit
+ * is skipped with one bit test (UNIT_START); a word read there and missing
+ * here would never be read. */
+static const char *const unit_cues[] = {
+    "mako", "markas",                                            /* polisi__unit_read */
+    "unit", "subdit", "subden", "subbid", "subbag",              /* read_subunit */
+    "sat", "satuan", "dit", "direktorat", "bid", "bidang", "si", "seksi", /* read_prefixed_func */
+};
+
+/* The classes of the tokens a unit can start at: a level word, a functional
+ * unit, a function word (read_bare_func) or a cue above. */
+#define UNIT_START                                                                                 \
+    (POLISI__LEX_BIT(POLISI__LEX_UNIT) | POLISI__LEX_BIT(POLISI__LEX_SATKER) |                     \
+     POLISI__LEX_BIT(POLISI__LEX_POS_FUNC) | POLISI__LEX_BIT(POLISI__LEX_CUE_UNIT))
+
 /* The gazetteer is searched by binary search: a table edited out of order
  * would miss names silently, so creation checks the order (about 50 us). */
 static int gazetteer_sorted(void) {
@@ -136,6 +153,8 @@ polisi_status polisi__units_register(polisi__lexicon *lex) {
     for (int f = 0; st == POLISI_OK && f < POLISI__FUNC_COUNT; f++)
         st = polisi__add_variants(lex, polisi__funcs[f].variants, POLISI__LEX_POS_FUNC,
                                   (uint32_t)f, 0);
+    for (size_t c = 0; st == POLISI_OK && c < sizeof unit_cues / sizeof unit_cues[0]; c++)
+        st = polisi__lexicon_add(lex, unit_cues[c], POLISI__LEX_CUE_UNIT, 0, 0);
     return st;
 }
 
@@ -704,15 +723,17 @@ static int after_head(const polisi__ctx *ctx, size_t i) {
 static int read_bare_func(polisi__ctx *ctx, size_t i, polisi__unit *u, polisi_status *st) {
     const polisi__lex_entry *f;
     size_t m = polisi__lexicon_match(ctx->ex->lex, ctx->doc, i, POLISI__LEX_POS_FUNC, &f);
-    if (!m || !polisi__tok_capital(ctx->doc, i) || after_head(ctx, i))
+    if (!m || !polisi__tok_capital(ctx->doc, i))
         return 0;
     const polisi__func_def *fd = &polisi__funcs[f->value];
     if (!fd->at_polsek && !fd->at_polres && !fd->at_polda)
         return 0;
+    /* the level word after it first: after_head looks back at up to four
+     * tokens, worth it only for a real candidate */
     const polisi__lex_entry *e;
     size_t lm = polisi__lexicon_match(ctx->ex->lex, ctx->doc, i + m, POLISI__LEX_UNIT, &e);
     polisi__unit next;
-    if (!lm || !read_level(ctx, i + m, lm, e, &next, st))
+    if (!lm || after_head(ctx, i) || !read_level(ctx, i + m, lm, e, &next, st))
         return 0;
     const char *canonical = next.level_id == POLISI__LV_POLDA ? fd->at_polda
                             : strcmp(next.level, "polres") == 0 ? fd->at_polres
@@ -727,7 +748,8 @@ static int read_bare_func(polisi__ctx *ctx, size_t i, polisi__unit *u, polisi_st
 int polisi__unit_read(polisi__ctx *ctx, size_t i, polisi__unit *u, polisi_status *st) {
     const polisi__doc *doc = ctx->doc;
     const polisi__lex_entry *e;
-    if (i >= doc->ntoks || doc->toks[i].kind != POLISI__TOK_WORD)
+    if (i >= doc->ntoks || doc->toks[i].kind != POLISI__TOK_WORD ||
+        (doc->classified && !(doc->toks[i].classes & UNIT_START)))
         return 0;
     size_t m = polisi__lexicon_match(ctx->ex->lex, doc, i, POLISI__LEX_UNIT, &e);
     if (m)
@@ -761,6 +783,11 @@ static polisi_status emit(polisi__ctx *ctx, size_t i, const polisi__unit *u) {
 polisi_status polisi__units_find(polisi__ctx *ctx) {
     const polisi__doc *doc = ctx->doc;
     for (size_t i = 0; i < doc->ntoks;) {
+        /* nearly every token starts no unit: skip it without a call */
+        if (doc->classified && !(doc->toks[i].classes & UNIT_START)) {
+            i++;
+            continue;
+        }
         polisi__unit u;
         polisi_status st = POLISI_OK;
         if (doc->toks[i].kind == POLISI__TOK_WORD && polisi__unit_read(ctx, i, &u, &st) &&
