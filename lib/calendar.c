@@ -45,6 +45,31 @@ polisi_status polisi__calendar_register(polisi__lexicon *lex) {
     return POLISI_OK;
 }
 
+polisi_status polisi__calendar_register_cues(polisi__lexicon *lex, unsigned kinds,
+                                             polisi__lex_class cue) {
+    char word[64];
+    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+        const dt_def *d = &words[w];
+        if (!(kinds & DTK_BIT(d->kind)))
+            continue;
+        /* The first word of every variant: the token its phrase starts at. */
+        for (const char *p = d->variants; *p;) {
+            const char *bar = strchr(p, '|');
+            size_t n = bar ? (size_t)(bar - p) : strlen(p);
+            size_t first = strcspn(p, " |");
+            if (first == 0 || first >= sizeof word)
+                return POLISI_ERR_INTERNAL;
+            memcpy(word, p, first);
+            word[first] = '\0';
+            polisi_status st = polisi__lexicon_add(lex, word, cue, 0, 0);
+            if (st != POLISI_OK)
+                return st;
+            p += n + (bar != NULL);
+        }
+    }
+    return POLISI_OK;
+}
+
 size_t polisi__dt_word(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
                        polisi__lex_class cls, dt_word *w) {
     const polisi__lex_entry *e;

@@ -50,6 +50,13 @@ typedef struct dt_word {
 /* Adds every word of dates.def to the lexicon. */
 polisi_status polisi__calendar_register(polisi__lexicon *lex);
 
+#define DTK_BIT(kind) (1u << (kind))
+/* Adds the first word of every variant of the words of `kinds` (DTK_BIT
+ * bits) as a cue of class `cue` (POLISI__LEX_CUE_DATE or _TIME): a token
+ * without the cue bit starts no such word, and is skipped on one test. */
+polisi_status polisi__calendar_register_cues(polisi__lexicon *lex, unsigned kinds,
+                                             polisi__lex_class cue);
+
 /* The longest word of class `cls` (POLISI__LEX_DATEWORD or DAYPART) at
  * token i: its token count (0 when none, then w->kind is DTK_NONE). */
 size_t polisi__dt_word(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
@@ -109,6 +116,14 @@ static inline int num_at(const parser *p, size_t i, unsigned minlen, unsigned ma
     for (uint32_t k = 0; k < t->key_len && v < 100000000; k++) /* saturates */
         v = v * 10 + (p->doc->keys[t->key + k] - '0');
     return v;
+}
+
+/* Writes v (0..99) as two digits, like "%02d"; returns the end. Values are
+ * written per entity, where snprintf cost more than finding the entity. */
+static inline char *put_2digits(char *b, int v) {
+    b[0] = (char)('0' + v / 10);
+    b[1] = (char)('0' + v % 10);
+    return b + 2;
 }
 
 #endif /* POLISI_CALENDAR_H */

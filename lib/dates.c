@@ -21,7 +21,19 @@
 
 #include "calendar.h"
 
-polisi_status polisi__dates_register(polisi__lexicon *lex) { return polisi__calendar_register(lex); }
+/* The date words a date may start at (point_at); the others ("-", "lalu",
+ * "jam", "wib") only go on one. Their first words are CUE_DATE cues. */
+#define START_KINDS                                                                       \
+    (DTK_BIT(DTK_RELDAY) | DTK_BIT(DTK_HARI) | DTK_BIT(DTK_WEEKDAY) | DTK_BIT(DTK_TAHUN) | \
+     DTK_BIT(DTK_MODIFIER) | DTK_BIT(DTK_BULAN) | DTK_BIT(DTK_MONTH) | DTK_BIT(DTK_TANGGAL) | \
+     DTK_BIT(DTK_NUMWORD))
+
+polisi_status polisi__dates_register(polisi__lexicon *lex) {
+    polisi_status st = polisi__calendar_register(lex);
+    if (st == POLISI_OK)
+        st = polisi__calendar_register_cues(lex, START_KINDS, POLISI__LEX_CUE_DATE);
+    return st;
+}
 
 /* ---- a date value while parsing ---- */
 
@@ -982,17 +994,26 @@ static void resolve_after(const dres *start, int start_wd, int wd, dres *r) {
 static const char *format(polisi__arena *arena, const dres *r) {
     if (!r->prec)
         return NULL;
-    char buf[16];
-    int n;
-    if (r->y)
-        n = snprintf(buf, sizeof buf, "%04d", r->y);
-    else
-        n = snprintf(buf, sizeof buf, "XXXX");
-    if (r->prec >= 2)
-        n += snprintf(buf + n, sizeof buf - (size_t)n, "-%02d", r->m);
-    if (r->prec >= 3)
-        n += snprintf(buf + n, sizeof buf - (size_t)n, "-%02d", r->d);
-    return polisi__arena_strndup(arena, buf, (size_t)n);
+    char buf[24], *b = buf;
+    if (!r->y) {
+        memcpy(b, "XXXX", 4);
+        b += 4;
+    } else if (r->y > 0 && r->y <= 9999) {
+        b = put_2digits(put_2digits(b, r->y / 100), r->y % 100);
+    } else {
+        /* a year that only an offset from a reference date at the edge
+         * of the calendar reaches: as "%04d" writes it */
+        b += snprintf(b, 12, "%04d", r->y);
+    }
+    if (r->prec >= 2) {
+        *b++ = '-';
+        b = put_2digits(b, r->m);
+    }
+    if (r->prec >= 3) {
+        *b++ = '-';
+        b = put_2digits(b, r->d);
+    }
+    return polisi__arena_strndup(arena, buf, (size_t)(b - buf));
 }
 
 /* 1 when the written weekday fits, 0 when not, -1 when it cannot be told. */
@@ -1042,23 +1063,33 @@ static polisi_status emit(polisi__ctx *ctx, const dspan *s) {
     return POLISI_OK;
 }
 
-/* Only these tokens may start a date: a number, "(", a date word. */
-static int may_start(const parser *p, size_t k) {
-    const polisi__token *t = &p->doc->toks[k];
-    if (t->kind == POLISI__TOK_NUMBER)
+/* Token i may start a date: a cue (the first word of a date word that may
+ * start one, START_KINDS), a number, or "(". A number or "(" must have
+ * what every form read at it needs next: a number or a weekday after "(";
+ * a separator ("/", "-", "."), a month, "hari" or a range word after a
+ * number of at most four digits (point_at and point_range read nothing
+ * else there). One or two tests skip every other token. */
+static inline int may_start(const polisi__doc *doc, size_t i) {
+    const polisi__token *t = &doc->toks[i];
+    if (t->classes & POLISI__LEX_BIT(POLISI__LEX_CUE_DATE))
         return 1;
-    if (t->kind == POLISI__TOK_PUNCT)
-        return polisi__tok_punct(p->doc, k, '(');
-    dt_word w;
-    return t->kind == POLISI__TOK_WORD && polisi__dt_word(p->lex, p->doc, k, POLISI__LEX_DATEWORD, &w);
+    if (t->kind == POLISI__TOK_WORD || i + 1 >= doc->ntoks)
+        return 0;
+    const polisi__token *next = t + 1;
+    int next_dateword = (next->classes & POLISI__LEX_BIT(POLISI__LEX_DATEWORD)) != 0;
+    if (t->kind == POLISI__TOK_NUMBER)
+        return t->key_len <= 4 && (next->kind == POLISI__TOK_PUNCT || next_dateword);
+    return t->kind == POLISI__TOK_PUNCT && t->key_len == 1 && doc->keys[t->key] == '(' &&
+           (next->kind == POLISI__TOK_NUMBER || next_dateword);
 }
 
 polisi_status polisi__dates_find(polisi__ctx *ctx) {
-    parser p = {ctx->ex->lex, ctx->doc, 0};
-    for (size_t i = 0; i < ctx->doc->ntoks;) {
+    const polisi__doc *doc = ctx->doc;
+    parser p = {ctx->ex->lex, doc, 0};
+    for (size_t i = 0; i < doc->ntoks;) {
         dspan s;
         p.start = i;
-        size_t e = may_start(&p, i) ? date_at(&p, i, &s) : 0;
+        size_t e = may_start(doc, i) ? date_at(&p, i, &s) : 0;
         if (!e) {
             i++;
             continue;

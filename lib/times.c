@@ -8,15 +8,14 @@
  *     [- | hingga | s/d [pukul] H[.MM] [part of day] [zone] | s/d selesai]
  * A part of the day moves a 12-hour figure: "jam 7 malam" is 19:00.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "calendar.h"
 
-/* The clock words and zones are in dates.def, registered by dates.c. */
+/* The clock words and zones are in dates.def, registered by dates.c; the
+ * first words of the clock words ("pukul", "pkl", "jam") are CUE_TIME cues. */
 polisi_status polisi__times_register(polisi__lexicon *lex) {
-    (void)lex;
-    return POLISI_OK;
+    return polisi__calendar_register_cues(lex, DTK_BIT(DTK_CLOCK), POLISI__LEX_CUE_TIME);
 }
 
 typedef struct clock {
@@ -223,11 +222,15 @@ static size_t time_at(const parser *p, size_t k, tspan *t) {
 }
 
 static const char *format(polisi__arena *arena, const clock *c) {
-    char buf[16];
-    int n = snprintf(buf, sizeof buf, "%02d:%02d", c->h, c->m);
-    if (c->s >= 0)
-        n += snprintf(buf + n, sizeof buf - (size_t)n, ":%02d", c->s);
-    return polisi__arena_strndup(arena, buf, (size_t)n);
+    /* h is 0..24, m and s 0..59 (clock_at, shift_hour) */
+    char buf[16], *b = put_2digits(buf, c->h);
+    *b++ = ':';
+    b = put_2digits(b, c->m);
+    if (c->s >= 0) {
+        *b++ = ':';
+        b = put_2digits(b, c->s);
+    }
+    return polisi__arena_strndup(arena, buf, (size_t)(b - buf));
 }
 
 static polisi_status emit(polisi__ctx *ctx, const tspan *t) {
@@ -248,15 +251,27 @@ static polisi_status emit(polisi__ctx *ctx, const tspan *t) {
     return POLISI_OK;
 }
 
+/* Token i may start a time: a clock word, or a number of one or two digits
+ * with a glued '.' or ':' after it (a bare hour is a time only after a
+ * clock word). The test time_at would make first, on one token. */
+static int may_start(const polisi__doc *doc, size_t i) {
+    const polisi__token *t = &doc->toks[i];
+    if (t->classes & POLISI__LEX_BIT(POLISI__LEX_CUE_TIME))
+        return 1;
+    if (t->kind != POLISI__TOK_NUMBER || t->key_len > 2 || i + 1 >= doc->ntoks)
+        return 0;
+    const polisi__token *n = t + 1;
+    return n->kind == POLISI__TOK_PUNCT && n->key_len == 1 &&
+           (doc->keys[n->key] == '.' || doc->keys[n->key] == ':');
+}
+
 polisi_status polisi__times_find(polisi__ctx *ctx) {
     const polisi__doc *doc = ctx->doc;
     parser p = {ctx->ex->lex, doc, 0};
     for (size_t i = 0; i < doc->ntoks;) {
         tspan t;
         p.start = i;
-        size_t e = doc->toks[i].kind == POLISI__TOK_NUMBER || doc->toks[i].kind == POLISI__TOK_WORD
-                       ? time_at(&p, i, &t)
-                       : 0;
+        size_t e = may_start(doc, i) ? time_at(&p, i, &t) : 0;
         if (!e) {
             i++;
             continue;
