@@ -116,6 +116,10 @@ typedef struct polisi__doc {
  * fails on any byte sequence; returns POLISI_OK or POLISI_ERR_NOMEM. */
 polisi_status polisi__scan(polisi__doc *doc, const char *text, size_t len,
                            const polisi_allocator *alloc);
+/* The same tokens by the byte-at-a-time path alone (polisi__scan takes 64
+ * bytes at a time where it can): for the test that the two agree. */
+polisi_status polisi__scan_bytewise(polisi__doc *doc, const char *text, size_t len,
+                                    const polisi_allocator *alloc);
 void polisi__doc_free(polisi__doc *doc);
 /* Shrinks the token array to its tokens, so that a recognizer reading past
  * the last token reads outside the block, which ASan and valgrind report,

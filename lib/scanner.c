@@ -72,18 +72,43 @@ static const uint16_t word_byte[256] = {
 #undef LO
 #undef DG
 
-/* FNV-1a, fed a byte at a time so that the scanner hashes a key while it
- * writes it. */
-#define FNV_OFFSET 2166136261u
-#define FNV_PRIME 16777619u
-
-static inline uint32_t hash_more(uint32_t h, const char *s, size_t len) {
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
-    return h;
+/* The hash of keys reads them 16 bytes at a time: a key of up to 16 bytes
+ * (nearly every word) is two 64-bit words, zero-padded, and two
+ * independent multiplications, where a byte-at-a-time hash would chain a
+ * multiplication per byte. The scanner's fast path computes the same value
+ * from the bytes it already holds in a register. */
+static inline uint64_t load_le64(const char *s, size_t n) { /* n <= 8, zero-padded */
+    uint64_t v = 0;
+    memcpy(&v, s, n);
+    return v;
 }
 
-uint32_t polisi__hash(const char *s, size_t len) { return hash_more(FNV_OFFSET, s, len); }
+static inline uint64_t hash_step(uint64_t h, uint64_t lo, uint64_t hi) {
+    uint64_t x = (h ^ lo) * 0x9E3779B97F4A7C15u ^ hi * 0xC2B2AE3D27D4EB4Fu;
+    return x ^ (x >> 29);
+}
+
+static inline uint32_t hash_final(uint64_t x) {
+    x *= 0xBF58476D1CE4E5B9u;
+    x ^= x >> 32;
+    return (uint32_t)x;
+}
+
+/* The hash of a key of at most 16 bytes given as its two zero-padded words. */
+static inline uint32_t hash_short(uint64_t lo, uint64_t hi, size_t len) {
+    return hash_final(hash_step(len, lo, hi));
+}
+
+uint32_t polisi__hash(const char *s, size_t len) {
+    uint64_t h = len;
+    while (len > 16) {
+        h = hash_step(h, load_le64(s, 8), load_le64(s + 8, 8));
+        s += 16;
+        len -= 16;
+    }
+    uint64_t lo = load_le64(s, len < 8 ? len : 8), hi = len > 8 ? load_le64(s + 8, len - 8) : 0;
+    return hash_final(hash_step(h, lo, hi));
+}
 
 /* ---- the scan state ---- */
 
@@ -197,13 +222,12 @@ static int decode(const scan *sc, utf8proc_int32_t *cp) {
 
 /* A run of ASCII letters and digits of a word. */
 typedef struct word_state {
-    uint32_t hash;   /* of the key so far */
     unsigned seen;   /* LETTER_* */
     int first_upper; /* -1 until the letter that decides TF_CAP is seen */
 } word_state;
 
 /* Copies the run of ASCII letters and digits at sc->pos into the keys,
- * lower-cased, and hashes it. 0, or -1 when out of memory. */
+ * lower-cased. 0, or -1 when out of memory. */
 static int ascii_run(scan *sc, word_state *ws) {
     polisi__doc *doc = sc->doc;
     const unsigned char *s = sc->s;
@@ -221,17 +245,14 @@ static int ascii_run(scan *sc, word_state *ws) {
         }
     }
     char *k = doc->keys + doc->keys_len, *k0 = k;
-    uint32_t h = ws->hash;
     unsigned seen = 0;
     for (; pos < len; pos++) {
         unsigned w = word_byte[s[pos]];
         if (!w)
             break;
         *k++ = (char)(unsigned char)w;
-        h = (h ^ (w & 0xFFu)) * FNV_PRIME;
         seen |= w;
     }
-    ws->hash = h;
     ws->seen |= seen >> 8;
     doc->keys_len += (size_t)(k - k0);
     sc->pos = pos;
@@ -244,7 +265,7 @@ static int scan_word(scan *sc) {
     polisi__token *t = push_token(sc, sc->pos, POLISI__TOK_NUMBER);
     if (!t)
         return -1;
-    word_state ws = {FNV_OFFSET, 0, -1};
+    word_state ws = {0, -1};
     for (;;) {
         if (ascii_run(sc, &ws))
             return -1;
@@ -261,16 +282,14 @@ static int scan_word(scan *sc) {
                    (role == U_LOWER ? LETTER_LOWER : 0);
         if (ws.first_upper < 0 && role != U_WORD) /* a mark does not decide */
             ws.first_upper = role == U_UPPER;
-        size_t before = doc->keys_len;
         if (fold_cp(doc, cp))
             return -1;
-        ws.hash = hash_more(ws.hash, doc->keys + before, doc->keys_len - before);
         sc->pos += (size_t)n;
     }
     t = &doc->toks[doc->ntoks - 1];
     t->end = (uint32_t)sc->pos;
     t->key_len = (uint32_t)(doc->keys_len - t->key);
-    t->hash = ws.hash;
+    t->hash = polisi__hash(doc->keys + t->key, t->key_len);
     if (ws.seen) /* not only ASCII digits */
         t->kind = POLISI__TOK_WORD;
     if (ws.first_upper == 1)
@@ -283,42 +302,264 @@ static int scan_word(scan *sc) {
     return 0;
 }
 
+/* What the fast path learns of an ASCII word: its end, the hash of its
+ * key, LETTER_* seen, and whether its first letter (after any digits) is a
+ * capital (-1: no letter). */
+typedef struct ascii_word {
+    size_t end;
+    uint32_t hash;
+    unsigned seen;
+    int first_upper;
+} ascii_word;
+
+/* Reads the word at p byte by byte, any length (at most avail bytes). */
+static void read_word(const unsigned char *p, size_t avail, char *k, ascii_word *w) {
+    size_t n = 0;
+    unsigned seen = 0;
+    int first_upper = -1;
+    for (; n < avail; n++) {
+        unsigned b = word_byte[p[n]];
+        if (!b)
+            break;
+        k[n] = (char)(unsigned char)b;
+        if (first_upper < 0 && (b >> 8))
+            first_upper = (b >> 8) == LETTER_UPPER;
+        seen |= b >> 8;
+    }
+    w->end = n;
+    w->hash = polisi__hash(k, n);
+    w->seen = seen;
+    w->first_upper = first_upper;
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+static inline __m128i byte_range(__m128i c, char lo, char hi) { /* lo <= c <= hi, signed */
+    return _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8((char)(lo - 1))),
+                         _mm_cmplt_epi8(c, _mm_set1_epi8((char)(hi + 1))));
+}
+
+/* Reads the word at p from the 16 bytes there (all inside the text) with a
+ * handful of vector instructions and no branch per byte: the masks of
+ * capitals, small letters and digits give its length, its case and, with
+ * the capitals moved down to small letters, its key, which is stored to k
+ * (16 bytes written, the key's length kept). Returns 0 when the word has 16
+ * bytes or more: the caller reads it byte by byte. */
+static inline int read_word16(const unsigned char *p, char *k, ascii_word *w) {
+    __m128i c = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i up = byte_range(c, 'A', 'Z'), low = byte_range(c, 'a', 'z');
+    __m128i word = _mm_or_si128(_mm_or_si128(up, low), byte_range(c, '0', '9'));
+    unsigned n = (unsigned)__builtin_ctz(~(unsigned)_mm_movemask_epi8(word));
+    if (n >= 16)
+        return 0;
+    __m128i key = _mm_add_epi8(c, _mm_and_si128(up, _mm_set1_epi8(0x20)));
+    _mm_storeu_si128((__m128i *)(void *)k, key);
+    unsigned in = (1u << n) - 1;
+    unsigned mu = (unsigned)_mm_movemask_epi8(up) & in, ml = (unsigned)_mm_movemask_epi8(low) & in;
+    uint64_t lo = (uint64_t)_mm_cvtsi128_si64(key);
+    uint64_t hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(key, key));
+    lo &= n >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * n)) - 1;
+    hi &= n > 8 ? ((uint64_t)1 << (8 * (n - 8))) - 1 : 0;
+    w->end = n;
+    w->hash = hash_short(lo, hi, n);
+    w->seen = (mu ? LETTER_UPPER : 0) | (ml ? LETTER_LOWER : 0);
+    unsigned letters = mu | ml;
+    w->first_upper = letters ? (mu & letters & (0u - letters)) != 0 : -1;
+    return 1;
+}
+
+/* ---- 64 bytes at a time ----
+ *
+ * Most of a news text is ASCII words, spaces and a little punctuation. The
+ * block scanner classifies 64 bytes at once into bit masks (word bytes,
+ * capitals, small letters, white space, line breaks) and walks the token
+ * starts with count-trailing-zeros: no branch per byte and none on the
+ * class of the next byte, which a byte-at-a-time scanner mispredicts about
+ * once a token. It makes exactly the tokens scan_one would; anything it is
+ * unsure of (a non-ASCII byte, a word reaching the end of the block) is left
+ * to scan_one. */
+typedef struct block_masks {
+    uint64_t word, upper, lower, gap, lines, high;
+} block_masks;
+
+static inline __m128i byte_is(__m128i c, char b) { return _mm_cmpeq_epi8(c, _mm_set1_epi8(b)); }
+
+static inline uint64_t mask16(__m128i m, int k) {
+    return (uint64_t)(unsigned)_mm_movemask_epi8(m) << (16 * k);
+}
+
+/* Bits 0..n-1 set, n <= 64, without a branch. */
+static inline uint64_t low_bits(unsigned n) {
+    return (((uint64_t)1 << (n & 63)) - 1) | (0 - (uint64_t)(n >> 6));
+}
+
+/* next_lf: the byte after the block is '\n' (a CR there is no line break
+ * of its own: CRLF is one). */
+static void classify_block(const unsigned char *p, int next_lf, block_masks *m) {
+    uint64_t nl = 0, cr = 0;
+    memset(m, 0, sizeof *m);
+    for (int k = 0; k < 4; k++) {
+        __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+        __m128i up = byte_range(c, 'A', 'Z'), low = byte_range(c, 'a', 'z');
+        __m128i space = _mm_or_si128(_mm_or_si128(byte_is(c, ' '), byte_is(c, '\0')),
+                                     byte_range(c, '\t', '\f')); /* \t \n \v \f */
+        m->upper |= mask16(up, k);
+        m->lower |= mask16(low, k);
+        m->word |= mask16(_mm_or_si128(_mm_or_si128(up, low), byte_range(c, '0', '9')), k);
+        m->gap |= mask16(_mm_or_si128(space, byte_is(c, '\r')), k);
+        nl |= mask16(byte_is(c, '\n'), k);
+        cr |= mask16(byte_is(c, '\r'), k);
+        m->high |= mask16(c, k); /* the sign bits */
+    }
+    m->lines = nl | (cr & ~(nl >> 1 | (uint64_t)next_lf << 63));
+}
+
+/* The bytes of a key of length 0..15 in its two 64-bit words. */
+static const uint64_t key_mask[16][2] = {
+    {0x0u, 0x0u}, {0xffu, 0x0u},
+    {0xffffu, 0x0u}, {0xffffffu, 0x0u},
+    {0xffffffffu, 0x0u}, {0xffffffffffu, 0x0u},
+    {0xffffffffffffu, 0x0u}, {0xffffffffffffffu, 0x0u},
+    {0xffffffffffffffffu, 0x0u}, {0xffffffffffffffffu, 0xffu},
+    {0xffffffffffffffffu, 0xffffu}, {0xffffffffffffffffu, 0xffffffu},
+    {0xffffffffffffffffu, 0xffffffffu}, {0xffffffffffffffffu, 0xffffffffffu},
+    {0xffffffffffffffffu, 0xffffffffffffu}, {0xffffffffffffffffu, 0xffffffffffffffu},
+};
+
+/* Scans the tokens that lie wholly in the 64 bytes at sc->pos (which must
+ * be followed by at least 16 more bytes of text) and advances past them.
+ * Returns the bytes consumed: 0 when scan_one must take the next token, or
+ * -1 when out of memory.
+ *
+ * Every token, word or punctuation, takes the same branch-free steps: a
+ * punctuation byte is a "word" of no word bytes, made one byte long; its
+ * key (the byte, which lower-casing leaves alone) and hash come out of the
+ * same vector steps. */
+static long scan_block(scan *sc) {
+    polisi__doc *doc = sc->doc;
+    const unsigned char *p = sc->s + sc->pos;
+    if ((doc->ntoks + 64 > doc->cap &&
+         polisi__grow(doc->alloc, (void **)&doc->toks, &doc->cap, doc->ntoks + 64,
+                      sizeof *doc->toks)) ||
+        keys_reserve(doc, 64 + 16))
+        return -1;
+    block_masks m;
+    classify_block(p, p[64] == '\n', &m);
+    unsigned limit = m.high ? (unsigned)__builtin_ctzll(m.high) : 64; /* ASCII before it */
+    uint64_t valid = low_bits(limit);
+    uint64_t punct = ~(m.word | m.gap) & valid;
+    uint64_t starts = ((m.word & ~(m.word << 1)) | punct) & valid;
+    /* A token must end before the limit, and before byte 63: a word there
+     * may go on in the next block (the sentinel bit below stops the length
+     * count at byte 63). */
+    unsigned end_limit = limit < 63 ? limit : 63;
+    /* White space right before a token: the byte before it is white space
+     * (everything between two tokens is); bit 0 carries the last block's. */
+    uint64_t space_before = m.gap << 1 | (sc->pending & POLISI__TF_SPACE_BEFORE);
+    uint64_t lines = m.lines; /* line breaks not yet counted */
+    unsigned newlines = (unsigned)sc->newlines, pending = sc->pending;
+    unsigned done = 0; /* the end of the last token */
+    int cut = 0;
+    polisi__token *t = doc->toks + doc->ntoks;
+    char *keys = doc->keys;
+    size_t keys_len = doc->keys_len, base = sc->pos;
+    while (starts) {
+        unsigned b = (unsigned)__builtin_ctzll(starts);
+        starts &= starts - 1;
+        unsigned n = (unsigned)__builtin_ctzll((~m.word >> b) | ((uint64_t)1 << (63 - b)));
+        uint64_t lines_before = lines & (((uint64_t)1 << b) - 1);
+        if (lines_before) { /* rare: a line break in the gap before it */
+            newlines += (unsigned)__builtin_popcountll(lines_before);
+            lines &= ~lines_before;
+        }
+        if (b + n >= end_limit) { /* left to the next call */
+            cut = (int)b + 1;
+            break;
+        }
+        unsigned len = n + (n == 0);
+        __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + b));
+        __m128i key = _mm_add_epi8(c, _mm_and_si128(byte_range(c, 'A', 'Z'), _mm_set1_epi8(0x20)));
+        _mm_storeu_si128((__m128i *)(void *)(keys + keys_len), key);
+        if (len < 16) {
+            uint64_t lo = (uint64_t)_mm_cvtsi128_si64(key);
+            uint64_t hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(key, key));
+            t->hash = hash_short(lo & key_mask[len][0], hi & key_mask[len][1], len);
+        } else {
+            ascii_word w;
+            read_word(p + b, len, keys + keys_len, &w);
+            t->hash = w.hash;
+        }
+        uint64_t in = ((uint64_t)1 << n) - 1; /* n <= 63 */
+        uint64_t up = (m.upper >> b) & in, low = (m.lower >> b) & in, letters = up | low;
+        t->start = (uint32_t)(base + b);
+        t->end = (uint32_t)(base + b + len);
+        t->key = (uint32_t)keys_len;
+        t->key_len = len;
+        t->group = 0;
+        t->classes = 0;
+        t->kind = (uint8_t)(POLISI__TOK_NUMBER - (letters != 0) + (n == 0));
+        t->flags = (uint8_t)(((space_before >> b) & 1) * POLISI__TF_SPACE_BEFORE |
+                             (newlines > 0) * POLISI__TF_LINE_BEFORE |
+                             (newlines > 1) * POLISI__TF_PARA_BEFORE |
+                             ((up & letters & (0 - letters)) != 0) * POLISI__TF_CAP |
+                             (letters && !low) * POLISI__TF_UPPER |
+                             (letters && !up) * POLISI__TF_LOWER);
+        t++;
+        keys_len += len;
+        newlines = 0;
+        done = b + len;
+    }
+    /* After the last token, up to the limit or to the token that was cut,
+     * there is nothing but white space; it comes before the next token. */
+    unsigned end = cut ? (unsigned)cut - 1 : limit;
+    if (!cut)
+        newlines += (unsigned)__builtin_popcountll(lines & low_bits(limit));
+    if (end > done)
+        pending = POLISI__TF_SPACE_BEFORE;
+    else if (t != doc->toks + doc->ntoks)
+        pending = 0;
+    done = end;
+    doc->ntoks = (size_t)(t - doc->toks);
+    doc->keys_len = keys_len;
+    sc->pending = pending;
+    sc->newlines = (int)newlines;
+    sc->pos = base + done;
+    return (long)done;
+}
+#endif
+
 /* The common word, all ASCII letters and digits and followed by ASCII (or
- * the end): copied, hashed and classified in one loop, its token written
- * once. Anything else goes to scan_word, which starts over. */
+ * the end): copied, hashed and classified, its token written once.
+ * Anything else goes to scan_word, which starts over. */
 static int scan_ascii_word(scan *sc) {
     polisi__doc *doc = sc->doc;
     const unsigned char *s = sc->s;
-    size_t start = sc->pos, pos = start, len = sc->len;
+    size_t start = sc->pos, len = sc->len;
     if ((doc->ntoks >= doc->cap &&
          polisi__grow(doc->alloc, (void **)&doc->toks, &doc->cap, doc->ntoks + 1,
                       sizeof *doc->toks)) ||
         keys_reserve(doc, len - start))
         return -1;
-    char *k = doc->keys + doc->keys_len, *k0 = k;
-    uint32_t h = FNV_OFFSET;
-    unsigned seen = 0;
-    for (; pos < len; pos++) {
-        unsigned w = word_byte[s[pos]];
-        if (!w)
-            break;
-        *k++ = (char)(unsigned char)w;
-        h = (h ^ (w & 0xFFu)) * FNV_PRIME;
-        seen |= w;
-    }
+    char *k = doc->keys + doc->keys_len;
+    ascii_word w;
+#if defined(__SSE2__)
+    /* 16 bytes are read and written: only where the text and the keys
+     * (reserved above for len - start bytes) have them */
+    if (len - start < 16 || !read_word16(s + start, k, &w))
+#endif
+        read_word(s + start, len - start, k, &w);
+    size_t pos = start + w.end;
     if (pos < len && s[pos] >= 0x80)
         return scan_word(sc); /* the word may go on: nothing is kept yet */
-    seen >>= 8;
+    unsigned seen = w.seen;
     unsigned flags = sc->pending;
     if (sc->newlines > 0)
         flags |= POLISI__TF_LINE_BEFORE;
     if (sc->newlines > 1)
         flags |= POLISI__TF_PARA_BEFORE;
     if (seen) {
-        size_t q = start; /* the first letter, after any digits */
-        while (!(word_byte[s[q]] >> 8))
-            q++;
-        if (word_byte[s[q]] >> 8 == LETTER_UPPER)
+        if (w.first_upper == 1)
             flags |= POLISI__TF_CAP;
         if (seen == LETTER_UPPER)
             flags |= POLISI__TF_UPPER;
@@ -329,13 +570,13 @@ static int scan_ascii_word(scan *sc) {
     t->start = (uint32_t)start;
     t->end = (uint32_t)pos;
     t->key = (uint32_t)doc->keys_len;
-    t->key_len = (uint32_t)(k - k0);
-    t->hash = h;
+    t->key_len = (uint32_t)w.end;
+    t->hash = w.hash;
     t->group = 0;
     t->classes = 0;
     t->kind = seen ? POLISI__TOK_WORD : POLISI__TOK_NUMBER;
     t->flags = (uint8_t)flags;
-    doc->keys_len += (size_t)(k - k0);
+    doc->keys_len += w.end;
     sc->pending = 0;
     sc->newlines = 0;
     if (pos < len && s[pos] == ' ') { /* the usual space after a word, as scan_one does */
@@ -355,7 +596,7 @@ static inline int scan_ascii_punct(scan *sc, unsigned char c) {
     doc->keys[doc->keys_len++] = (char)c;
     t->end = (uint32_t)++sc->pos;
     t->key_len = 1;
-    t->hash = (FNV_OFFSET ^ c) * FNV_PRIME;
+    t->hash = hash_short(c, 0, 1);
     return 0;
 }
 
@@ -435,8 +676,9 @@ static int scan_one(scan *sc) {
     }
 }
 
-polisi_status polisi__scan(polisi__doc *doc, const char *text, size_t len,
-                           const polisi_allocator *alloc) {
+static polisi_status scan_text(polisi__doc *doc, const char *text, size_t len,
+                               const polisi_allocator *alloc, int blocks) {
+    (void)blocks;
     doc->text = text;
     doc->len = len;
     doc->alloc = alloc;
@@ -446,10 +688,30 @@ polisi_status polisi__scan(polisi__doc *doc, const char *text, size_t len,
         keys_reserve(doc, len + 16))
         return POLISI_ERR_NOMEM;
     scan sc = {doc, (const unsigned char *)text, len, 0, 0, 0};
-    while (sc.pos < len)
+    while (sc.pos < len) {
+#if defined(__SSE2__)
+        if (blocks && len - sc.pos >= 64 + 16) {
+            long n = scan_block(&sc);
+            if (n < 0)
+                return POLISI_ERR_NOMEM;
+            if (n > 0)
+                continue;
+        }
+#endif
         if (scan_one(&sc))
             return POLISI_ERR_NOMEM;
+    }
     return POLISI_OK;
+}
+
+polisi_status polisi__scan(polisi__doc *doc, const char *text, size_t len,
+                           const polisi_allocator *alloc) {
+    return scan_text(doc, text, len, alloc, 1);
+}
+
+polisi_status polisi__scan_bytewise(polisi__doc *doc, const char *text, size_t len,
+                                    const polisi_allocator *alloc) {
+    return scan_text(doc, text, len, alloc, 0);
 }
 
 void polisi__doc_fit(polisi__doc *doc) {

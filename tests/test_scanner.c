@@ -208,13 +208,76 @@ static void test_valid_date(void **state) {
     assert_false(polisi__valid_date(0, 1, 1));
 }
 
+/* The scanner takes 64 bytes at a time where it can and a byte at a time
+ * elsewhere; both must make exactly the same tokens. Texts are built from
+ * pieces that hit every edge of the block path: words that cross a block
+ * boundary or run longer than a block, CRLF split over two blocks, NUL,
+ * control bytes, non-ASCII letters and spaces, curly quotes and invalid
+ * bytes right after a word. */
+static uint32_t next_random(uint32_t *x) {
+    *x ^= *x << 13;
+    *x ^= *x >> 17;
+    *x ^= *x << 5;
+    return *x;
+}
+
+static void assert_same_tokens(const polisi__doc *a, const polisi__doc *b) {
+    assert_int_equal(a->ntoks, b->ntoks);
+    for (size_t i = 0; i < a->ntoks; i++) {
+        const polisi__token *x = &a->toks[i], *y = &b->toks[i];
+        assert_int_equal(x->start, y->start);
+        assert_int_equal(x->end, y->end);
+        assert_int_equal(x->kind, y->kind);
+        assert_int_equal(x->flags, y->flags);
+        assert_int_equal(x->hash, y->hash);
+        assert_int_equal(x->key_len, y->key_len);
+        assert_memory_equal(polisi__tok_key(a, i), polisi__tok_key(b, i), x->key_len);
+        assert_int_equal(x->hash, polisi__hash(polisi__tok_key(a, i), x->key_len));
+    }
+}
+
+static void test_block_scan_agrees(void **state) {
+    (void)state;
+    static const char *const pieces[] = {
+        "Kapolres", "AKBP", "S.H.", "SUKONO", "2018", "05/11/2018", "x", "a1b2", "9Ab",
+        " ", " ", " ", " ", "  ", "\n", "\n\n", "\r\n", "\r", "\t", "\v\f", ",", ".", "(", ")",
+        "-", "\x01", "\x7f", "\xc2\xa0", "\xc3\xa9", "Jos\xc3\xa9", "\xe2\x80\x9c", "\xe2\x80\x99",
+        "\xff", "\xc3", "ABCDEFGHIJKLMNOPQRSTUV", "abcdefghijklmno", "abcdefghijklmnop",
+        "0123456789012345678901234567890123456789012345678901234567890123456789",
+    };
+    const size_t npieces = sizeof pieces / sizeof pieces[0];
+    char text[700];
+    uint32_t seed = 0x9E3779B9u;
+    for (int round = 0; round < 3000; round++) {
+        size_t len = 0, want = next_random(&seed) % 600;
+        while (len < want) {
+            const char *piece = pieces[next_random(&seed) % npieces];
+            size_t n = strlen(piece) + (piece[0] == '\0');
+            if (len + n > sizeof text)
+                break;
+            memcpy(text + len, piece, n);
+            len += n;
+        }
+        if (next_random(&seed) % 8 == 0) /* a NUL byte somewhere */
+            text[next_random(&seed) % (len + 1) % sizeof text] = '\0';
+        polisi__doc fast, slow;
+        memset(&fast, 0, sizeof fast);
+        memset(&slow, 0, sizeof slow);
+        assert_int_equal(polisi__scan(&fast, text, len, &std_alloc), POLISI_OK);
+        assert_int_equal(polisi__scan_bytewise(&slow, text, len, &std_alloc), POLISI_OK);
+        assert_same_tokens(&fast, &slow);
+        polisi__doc_free(&fast);
+        polisi__doc_free(&slow);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_words_numbers_punct),   cmocka_unit_test(test_nbsp_crlf_keep_offsets),
         cmocka_unit_test(test_curly_quotes_fold),     cmocka_unit_test(test_non_ascii_letters),
         cmocka_unit_test(test_invalid_utf8_and_nul),  cmocka_unit_test(test_empty_and_spaces_only),
         cmocka_unit_test(test_lexicon_longest_match), cmocka_unit_test(test_arena_and_grow),
-        cmocka_unit_test(test_valid_date),
+        cmocka_unit_test(test_valid_date),            cmocka_unit_test(test_block_scan_agrees),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
