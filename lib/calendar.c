@@ -20,15 +20,12 @@ static const dt_def words[] = {
 #undef DT
 };
 
-/* A lexicon value holds the kind and the number (which may be negative). */
-#define NUM_BIAS 1024
-#define KIND_SHIFT 16
 
 polisi_status polisi__calendar_register(polisi__lexicon *lex) {
     char phrase[64];
     for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
         const dt_def *d = &words[w];
-        uint32_t value = ((uint32_t)d->kind << KIND_SHIFT) | (uint32_t)(d->num + NUM_BIAS);
+        uint32_t value = ((uint32_t)d->kind << DT_KIND_SHIFT) | (uint32_t)(d->num + DT_NUM_BIAS);
         for (const char *p = d->variants; *p;) {
             const char *bar = strchr(p, '|');
             size_t n = bar ? (size_t)(bar - p) : strlen(p);
@@ -68,20 +65,6 @@ polisi_status polisi__calendar_register_cues(polisi__lexicon *lex, unsigned kind
         }
     }
     return POLISI_OK;
-}
-
-size_t polisi__dt_word(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
-                       polisi__lex_class cls, dt_word *w) {
-    const polisi__lex_entry *e;
-    size_t n = polisi__lexicon_match(lex, doc, i, cls, &e);
-    memset(w, 0, sizeof *w);
-    if (!n)
-        return 0;
-    w->kind = (int)(e->value >> KIND_SHIFT);
-    w->num = (int)(e->value & ((1u << KIND_SHIFT) - 1)) - NUM_BIAS;
-    w->flags = e->flags;
-    w->ntoks = n;
-    return n;
 }
 
 const char *const polisi__weekday_names[7] = {"senin", "selasa", "rabu",  "kamis",

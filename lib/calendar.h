@@ -57,10 +57,27 @@ polisi_status polisi__calendar_register(polisi__lexicon *lex);
 polisi_status polisi__calendar_register_cues(polisi__lexicon *lex, unsigned kinds,
                                              polisi__lex_class cue);
 
+/* A lexicon value holds the kind and the number (which may be negative). */
+#define DT_NUM_BIAS 1024
+#define DT_KIND_SHIFT 16
+
 /* The longest word of class `cls` (POLISI__LEX_DATEWORD or DAYPART) at
- * token i: its token count (0 when none, then w->kind is DTK_NONE). */
-size_t polisi__dt_word(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
-                       polisi__lex_class cls, dt_word *w);
+ * token i: its token count (0 when none, then w->kind is DTK_NONE).
+ * Inline: on a token that starts no such word it is one bit test. */
+static inline size_t polisi__dt_word(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
+                                     polisi__lex_class cls, dt_word *w) {
+    const polisi__lex_entry *e;
+    size_t n = polisi__lexicon_match(lex, doc, i, cls, &e);
+    if (!n) {
+        w->kind = DTK_NONE, w->num = 0, w->flags = 0, w->ntoks = 0;
+        return 0;
+    }
+    w->kind = (int)(e->value >> DT_KIND_SHIFT);
+    w->num = (int)(e->value & ((1u << DT_KIND_SHIFT) - 1)) - DT_NUM_BIAS;
+    w->flags = e->flags;
+    w->ntoks = n;
+    return n;
+}
 
 /* Normalized Indonesian day names, 0 = "senin" .. 6 = "minggu". */
 extern const char *const polisi__weekday_names[7];
@@ -88,8 +105,16 @@ static inline int on_line(const parser *p, size_t i) {
     return i < p->doc->ntoks && (i == p->start || !(p->doc->toks[i].flags & POLISI__TF_LINE_BEFORE));
 }
 
+/* Token i is the punctuation character c (polisi__tok_punct, inline). */
+static inline int tok_punct(const polisi__doc *doc, size_t i, char c) {
+    if (i >= doc->ntoks)
+        return 0;
+    const polisi__token *t = &doc->toks[i];
+    return t->kind == POLISI__TOK_PUNCT && t->key_len == 1 && doc->keys[t->key] == c;
+}
+
 static inline int punct_at(const parser *p, size_t i, char c) {
-    return on_line(p, i) && polisi__tok_punct(p->doc, i, c);
+    return on_line(p, i) && tok_punct(p->doc, i, c);
 }
 
 static inline int word_at(const parser *p, size_t i, const char *s) {

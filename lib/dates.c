@@ -86,8 +86,14 @@ static size_t daypart_at(const parser *p, size_t i) {
 }
 
 static int key_in(const parser *p, size_t i, const char *const *list, size_t n) {
+    if (i >= p->doc->ntoks || p->doc->toks[i].key_len == 0)
+        return 0; /* (no list holds an empty word) */
+    const polisi__token *t = &p->doc->toks[i];
+    const char *key = p->doc->keys + t->key;
+    /* the first byte rejects nearly every word before strlen */
     for (size_t k = 0; k < n; k++)
-        if (polisi__tok_is(p->doc, i, list[k]))
+        if (list[k][0] == key[0] && strlen(list[k]) == t->key_len &&
+            memcmp(list[k], key, t->key_len) == 0)
             return 1;
     return 0;
 }
@@ -307,7 +313,7 @@ static size_t connectors(const parser *p, size_t k) {
             j += n; /* "Senin lalu (9/9/2019)", "Sabtu kemarin (14/9)" */
         else if (word_at(p, j, "tadi") || word_at(p, j, "ini"))
             j++; /* "Jumat tadi pagi (20/9/2019)" */
-        else if ((n = dword_kind(p, j, DTK_TANGGAL, &w)) != 0)
+        else if (n && w.kind == DTK_TANGGAL) /* the word dword found above */
             j += n + punct_at(p, j + n, '.');
         else
             break;
@@ -1086,10 +1092,14 @@ static inline int may_start(const polisi__doc *doc, size_t i) {
 polisi_status polisi__dates_find(polisi__ctx *ctx) {
     const polisi__doc *doc = ctx->doc;
     parser p = {ctx->ex->lex, doc, 0};
-    for (size_t i = 0; i < doc->ntoks;) {
+    for (size_t i = 0, n = doc->ntoks; i < n;) {
+        while (i < n && !may_start(doc, i)) /* nearly every token: a few instructions */
+            i++;
+        if (i == n)
+            break;
         dspan s;
         p.start = i;
-        size_t e = may_start(doc, i) ? date_at(&p, i, &s) : 0;
+        size_t e = date_at(&p, i, &s);
         if (!e) {
             i++;
             continue;

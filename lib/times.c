@@ -268,10 +268,14 @@ static int may_start(const polisi__doc *doc, size_t i) {
 polisi_status polisi__times_find(polisi__ctx *ctx) {
     const polisi__doc *doc = ctx->doc;
     parser p = {ctx->ex->lex, doc, 0};
-    for (size_t i = 0; i < doc->ntoks;) {
+    for (size_t i = 0, n = doc->ntoks; i < n;) {
+        while (i < n && !may_start(doc, i)) /* nearly every token: a few instructions */
+            i++;
+        if (i == n)
+            break;
         tspan t;
         p.start = i;
-        size_t e = may_start(doc, i) ? time_at(&p, i, &t) : 0;
+        size_t e = time_at(&p, i, &t);
         if (!e) {
             i++;
             continue;
