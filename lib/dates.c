@@ -275,6 +275,14 @@ static size_t bracket_date(const parser *p, size_t k, int allow_noyear, dval *v)
 
 /* Any explicit date at token k. */
 static size_t explicit_date(const parser *p, size_t k, int allow_noyear, dval *v) {
+    /* Each form starts with "(", a number or a month name: one test turns
+     * away the other tokens before four parsers look at them. */
+    if (!on_line(p, k))
+        return 0;
+    const polisi__token *t = &p->doc->toks[k];
+    if (t->kind != POLISI__TOK_NUMBER && !(t->classes & POLISI__LEX_BIT(POLISI__LEX_DATEWORD)) &&
+        !tok_punct(p->doc, k, '('))
+        return 0;
     size_t e;
     if ((e = bracket_date(p, k, allow_noyear, v)) != 0)
         return e;
@@ -721,7 +729,9 @@ static size_t point_at(const parser *p, size_t k, dspan *s, int *pk) {
         *pk = PK_DAY;
         return e;
     }
-    case DTK_NUMWORD: *pk = PK_RELATIVE; return days_ago(p, k, &s->v);
+    case DTK_NUMWORD: /* "tiga hari lalu": most number words have no "hari" after */
+        *pk = PK_RELATIVE;
+        return word_at(p, k + 1, "hari") ? days_ago(p, k, &s->v) : 0;
     default: break;
     }
     if (doc->toks[k].kind == POLISI__TOK_NUMBER) {
@@ -1072,8 +1082,8 @@ static polisi_status emit(polisi__ctx *ctx, const dspan *s) {
 /* Token i may start a date: a cue (the first word of a date word that may
  * start one, START_KINDS), a number, or "(". A number or "(" must have
  * what every form read at it needs next: a number or a weekday after "(";
- * a separator ("/", "-", "."), a month, "hari" or a range word after a
- * number of at most four digits (point_at and point_range read nothing
+ * a separator ("/", "-", "."), a month, "hari" or a range word ("-",
+ * "hingga", "s.d.") after a number of at most four digits (point_at and point_range read nothing
  * else there). One or two tests skip every other token. */
 static inline int may_start(const polisi__doc *doc, size_t i) {
     const polisi__token *t = &doc->toks[i];
@@ -1083,8 +1093,10 @@ static inline int may_start(const polisi__doc *doc, size_t i) {
         return 0;
     const polisi__token *next = t + 1;
     int next_dateword = (next->classes & POLISI__LEX_BIT(POLISI__LEX_DATEWORD)) != 0;
-    if (t->kind == POLISI__TOK_NUMBER)
-        return t->key_len <= 4 && (next->kind == POLISI__TOK_PUNCT || next_dateword);
+    if (t->kind == POLISI__TOK_NUMBER) {
+        char c = next->kind == POLISI__TOK_PUNCT && next->key_len == 1 ? doc->keys[next->key] : 0;
+        return t->key_len <= 4 && (c == '/' || c == '-' || c == '.' || next_dateword);
+    }
     return t->kind == POLISI__TOK_PUNCT && t->key_len == 1 && doc->keys[t->key] == '(' &&
            (next->kind == POLISI__TOK_NUMBER || next_dateword);
 }
