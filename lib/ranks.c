@@ -371,8 +371,16 @@ static size_t try_rank(polisi__ctx *ctx, size_t i, polisi_status *st) {
 
 polisi_status polisi__ranks_find(polisi__ctx *ctx) {
     const polisi__doc *doc = ctx->doc;
-    for (size_t i = 0; i < doc->ntoks;) {
-        if (doc->toks[i].kind != POLISI__TOK_WORD) {
+    const polisi__token *toks = doc->toks; /* locals: the skip loop keeps them in registers */
+    size_t ntoks = doc->ntoks;
+    for (size_t i = 0; i < ntoks;) {
+        /* every rank starts with a rank phrase: the classes bit is the
+         * lexicon match's own first test, done here in a loop of its own */
+        while (i < ntoks && !(toks[i].classes & POLISI__LEX_BIT(POLISI__LEX_RANK)))
+            i++;
+        if (i >= ntoks)
+            break;
+        if (toks[i].kind != POLISI__TOK_WORD) {
             i++;
             continue;
         }

@@ -571,10 +571,39 @@ static polisi_status emit(polisi__ctx *ctx, const title_match *mt) {
     return POLISI_OK;
 }
 
+/* Token t may start a title: it starts a known shape (the lexicon's
+ * classes bit), or it is a capitalized word that starts an open pattern
+ * ("S."/"M."/"Sp."/"A.Md.": read_pattern's heads, at most two bytes) or
+ * stands within two tokens after a suffix title (continues_run). Every
+ * other token is skipped here, before read_prefix and read_suffix. */
+static int may_start(const polisi__doc *doc, const polisi__token *t, size_t i, size_t run_end) {
+    if (t->classes & POLISI__LEX_BIT(POLISI__LEX_TITLE))
+        return 1;
+    if (!(t->flags & POLISI__TF_CAP)) /* read_suffix needs it without a known shape */
+        return 0;
+    if (run_end && i - run_end <= 2) /* i >= run_end: the loop is past the title */
+        return 1;
+    char c = doc->text[t->start];
+    return t->end - t->start <= 2 && (c == 'S' || c == 'M' || c == 'A');
+}
+
 polisi_status polisi__titles_find(polisi__ctx *ctx) {
     const polisi__doc *doc = ctx->doc;
+    const polisi__token *toks = doc->toks; /* locals: the skip loop keeps them in registers */
+    size_t ntoks = doc->ntoks;
     size_t run_end = 0; /* one past the last suffix title; 0: none yet */
-    for (size_t i = 0; i < doc->ntoks;) {
+    for (size_t i = 0; i < ntoks;) {
+        /* nearly every token starts no known shape and has no capital: a
+         * loop of its own, two bit tests a token */
+        while (i < ntoks && !(toks[i].classes & POLISI__LEX_BIT(POLISI__LEX_TITLE)) &&
+               !(toks[i].flags & POLISI__TF_CAP))
+            i++;
+        if (i >= ntoks)
+            break;
+        if (!may_start(doc, &toks[i], i, run_end)) {
+            i++;
+            continue;
+        }
         title_match mt;
         memset(&mt, 0, sizeof mt);
         int found = 0;
