@@ -33,8 +33,8 @@ typedef struct ents {
     size_t n;
 } ents;
 
-/* The longest entity of `type` that starts at token k, or -1. */
-static long ent_at(const ents *es, polisi_type type, size_t k) {
+/* The first entity that starts at token k or later. */
+static size_t first_from(const ents *es, size_t k) {
     size_t lo = 0, hi = es->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -43,7 +43,12 @@ static long ent_at(const ents *es, polisi_type type, size_t k) {
         else
             hi = mid;
     }
-    for (size_t i = lo; i < es->n && es->res->ents[i].tok_begin == k; i++)
+    return lo;
+}
+
+/* The longest entity of `type` that starts at token k, or -1. */
+static long ent_at(const ents *es, polisi_type type, size_t k) {
+    for (size_t i = first_from(es, k); i < es->n && es->res->ents[i].tok_begin == k; i++)
         if (es->res->ents[i].type == type)
             return (long)i;
     return -1;
@@ -51,13 +56,15 @@ static long ent_at(const ents *es, polisi_type type, size_t k) {
 
 static const polisi_entity *ent(const ents *es, long i) { return &es->res->ents[i]; }
 
-/* Some entity of phase 1 starts at token k. */
+/* Some entity of phase 1 starts at token k: one search for all the types
+ * (a call of ent_at per type made it six). */
 static int any_ent_at(const ents *es, size_t k) {
-    static const polisi_type types[] = {POLISI_RANK, POLISI_TITLE, POLISI_UNIT, POLISI_POSITION,
-                                        POLISI_DATE, POLISI_TIME};
-    for (size_t t = 0; t < sizeof types / sizeof types[0]; t++)
-        if (ent_at(es, types[t], k) >= 0)
+    for (size_t i = first_from(es, k); i < es->n && es->res->ents[i].tok_begin == k; i++) {
+        polisi_type type = (polisi_type)es->res->ents[i].type;
+        if (type == POLISI_RANK || type == POLISI_TITLE || type == POLISI_UNIT ||
+            type == POLISI_POSITION || type == POLISI_DATE || type == POLISI_TIME)
             return 1;
+    }
     return 0;
 }
 
@@ -90,7 +97,12 @@ static int is_cap_word(const polisi__doc *doc, size_t i) {
 }
 
 
-#define IN_LIST(doc, i, list) polisi__tok_in(doc, i, list, sizeof list / sizeof list[0])
+/* Every word of the lists below is a CUE_PERSON cue (persons_register):
+ * a token without that bit is in none of them, and nearly every token is
+ * answered by the bit, without reading a list. */
+#define IN_LIST(doc, i, list)                                                           \
+    ((polisi__tok_classes(doc, i) & POLISI__LEX_BIT(POLISI__LEX_CUE_PERSON)) &&          \
+     polisi__tok_in(doc, i, list, sizeof list / sizeof list[0]))
 
 /* Capitalized words that end a name: verbs and function words (at a
  * sentence start or in ALL CAPS text); they also end the words between a
@@ -149,11 +161,9 @@ typedef struct name_read {
 
 /* Token k can be a word of a name here. */
 static int name_word(const ents *es, const polisi__doc *doc, size_t k) {
-    if (!is_word(doc, k) || any_ent_at(es, k))
-        return 0;
-    if (is_cap_word(doc, k))
-        return !IN_LIST(doc, k, function_words) && !IN_LIST(doc, k, stop_words);
-    return 0;
+    /* the token tests first, the search of the entities last */
+    return is_cap_word(doc, k) && !IN_LIST(doc, k, function_words) &&
+           !IN_LIST(doc, k, stop_words) && !any_ent_at(es, k);
 }
 
 static int initial_word(const polisi__doc *doc, size_t k) {
@@ -489,9 +499,19 @@ static polisi_status emit(polisi__ctx *ctx, const ents *es, const person *p) {
     return set_name(ctx, e, p);
 }
 
+#define CUES(list) {list, sizeof list / sizeof list[0]}
+
 polisi_status polisi__persons_register(polisi__lexicon *lex) {
-    (void)lex;
-    return POLISI_OK;
+    static const struct {
+        const char *const *words;
+        size_t n;
+    } lists[] = {CUES(function_words), CUES(stop_words), CUES(address_words), CUES(particles),
+                 CUES(name_abbrevs)};
+    polisi_status st = POLISI_OK;
+    for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++)
+        for (size_t w = 0; w < lists[l].n && st == POLISI_OK; w++)
+            st = polisi__lexicon_add(lex, lists[l].words[w], POLISI__LEX_CUE_PERSON, 0, 0);
+    return st;
 }
 
 polisi_status polisi__persons_find(polisi__ctx *ctx) {
