@@ -195,8 +195,14 @@ static int glued(const polisi__doc *doc, size_t i) {
 }
 
 static int key_in(const polisi__doc *doc, size_t i, const char *const *words, size_t n) {
+    /* Called with lists of up to a hundred words (not_place) on every word
+     * of a place: compared bytewise, without a strlen per word. */
+    if (i >= doc->ntoks || doc->toks[i].key_len == 0)
+        return 0;
+    const char *key = polisi__tok_key(doc, i);
+    size_t len = doc->toks[i].key_len;
     for (size_t k = 0; k < n; k++)
-        if (polisi__tok_is(doc, i, words[k]))
+        if (words[k][0] == key[0] && strncmp(words[k], key, len) == 0 && words[k][len] == '\0')
             return 1;
     return 0;
 }
@@ -204,15 +210,25 @@ static int key_in(const polisi__doc *doc, size_t i, const char *const *words, si
 
 /* ---- the gazetteer ---- */
 
-/* The first entry whose key is not below s[0, n) (bytewise). */
-static size_t gazetteer_lower_bound(const char *s, size_t n) {
-    size_t lo = 0, hi = polisi__gazetteer_count;
+/* The gazetteer key k against s[0, n): negative, 0 or positive as k's
+ * first n bytes (a shorter k is less) are below, equal to or above s. Keys
+ * hold no NUL. */
+static int prefix_cmp(const char *k, const char *s, size_t n) {
+    for (size_t c = 0; c < n; c++)
+        if (k[c] != s[c])
+            return (unsigned char)k[c] < (unsigned char)s[c] ? -1 : 1;
+    return 0;
+}
+
+/* The first entry of [lo, hi) whose key begins with s[0, n) or is above it
+ * (only above it when `above`). The keys of [lo, hi) all begin with
+ * s[0, from), so the comparison starts there. */
+static size_t gazetteer_bound(const char *s, size_t from, size_t n, size_t lo, size_t hi,
+                              int above) {
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const char *k = polisi__gazetteer[mid].key;
-        size_t kn = strlen(k);
-        int c = memcmp(k, s, kn < n ? kn : n);
-        if (c < 0 || (c == 0 && kn < n))
+        int c = prefix_cmp(polisi__gazetteer[mid].key + from, s + from, n - from);
+        if (c < 0 || (above && c == 0))
             lo = mid + 1;
         else
             hi = mid;
@@ -220,28 +236,46 @@ static size_t gazetteer_lower_bound(const char *s, size_t n) {
     return lo;
 }
 
+/* The end of the run of entries that begin with s[0, n), where entry lo
+ * does: by steps that double (a run is short), then by halves. */
+static size_t gazetteer_run_end(const char *s, size_t from, size_t n, size_t lo) {
+    size_t step = 1, count = polisi__gazetteer_count;
+    while (lo + step < count &&
+           prefix_cmp(polisi__gazetteer[lo + step].key + from, s + from, n - from) == 0) {
+        lo += step;
+        step *= 2;
+    }
+    return gazetteer_bound(s, from, n, lo + 1, lo + step < count ? lo + step : count, 1);
+}
+
 /* The number of tokens of the longest gazetteer name that starts at token
  * i, on one line, or 0. The candidate grows a token at a time and stops as
- * soon as no longer name begins with it. */
+ * soon as no longer name begins with it; [lo, hi) are the names that begin
+ * with it, so each step searches only the names the one before found. */
 static size_t gazetteer_match(const polisi__doc *doc, size_t i) {
     char buf[160];
-    size_t n = 0, best = 0;
+    size_t n = 0, best = 0, lo = 0, hi = polisi__gazetteer_count;
     for (size_t k = i; k < doc->ntoks && k - i < 12; k++) {
         const polisi__token *t = &doc->toks[k];
         if ((k > i && (t->flags & POLISI__TF_LINE_BEFORE)) || n + t->key_len + 2 > sizeof buf ||
             t->kind == POLISI__TOK_INVALID)
             break;
+        size_t from = n; /* what every name of [lo, hi) begins with */
         if (k > i)
             buf[n++] = ' ';
         memcpy(buf + n, polisi__tok_key(doc, k), t->key_len);
         n += t->key_len;
-        size_t at = gazetteer_lower_bound(buf, n);
-        const char *key = at < polisi__gazetteer_count ? polisi__gazetteer[at].key : "";
-        if (strlen(key) == n && memcmp(key, buf, n) == 0) {
+        lo = gazetteer_bound(buf, from, n, lo, hi, 0);
+        if (lo == hi || prefix_cmp(polisi__gazetteer[lo].key + from, buf + from, n - from) != 0)
+            break; /* no name begins with it */
+        hi = gazetteer_run_end(buf, from, n, lo);
+        /* in [lo, hi), sorted bytewise: the name itself first, then the
+         * longer names ("name ..."), as ' ' is below every other byte */
+        if (polisi__gazetteer[lo].key[n] == '\0') {
             best = k - i + 1;
-            key = ++at < polisi__gazetteer_count ? polisi__gazetteer[at].key : "";
+            lo++;
         }
-        if (strncmp(key, buf, n) != 0 || key[n] != ' ') /* no longer name */
+        if (lo == hi || polisi__gazetteer[lo].key[n] != ' ') /* no longer name */
             break;
     }
     return best;
@@ -388,30 +422,36 @@ int polisi__tok_roman(const polisi__doc *doc, size_t k) {
     return KEY_IN(doc, k, numerals);
 }
 
+/* Title Case for capitals: when the level word is in capitals (the whole
+ * name is), or when the place is a known name ("Polres MAGETAN"). A short
+ * unknown word in capitals in normal text is an abbreviation: "Polres HSU". */
+static int title_place(const polisi__ctx *ctx, size_t b, int caps) {
+    return caps || gazetteer_match(ctx->doc, b) != 0;
+}
+
 /* Writes tokens [b, e) of the text into buf (spaces folded, capitals turned
- * to Title Case when `title`), returns the length; the caller sized buf. */
-static size_t place_text(const polisi__doc *doc, size_t b, size_t e, int title, char *buf) {
+ * to Title Case when title_place says so), returns the length; the caller
+ * sized buf. title_place is asked only at a word in capitals, where it
+ * matters (most places have none). */
+static size_t place_text(const polisi__ctx *ctx, size_t b, size_t e, int caps, char *buf) {
+    const polisi__doc *doc = ctx->doc;
     size_t n = 0;
+    int title = -1; /* not asked yet */
     for (size_t k = b; k < e; k++) {
         const polisi__token *t = &doc->toks[k];
         if (k > b && (t->flags & (POLISI__TF_SPACE_BEFORE | POLISI__TF_LINE_BEFORE)))
             buf[n++] = ' ';
         size_t len = t->end - t->start;
         memcpy(buf + n, doc->text + t->start, len);
-        if (title && (t->flags & POLISI__TF_UPPER) && len > 1 && !polisi__tok_roman(doc, k))
+        if ((t->flags & POLISI__TF_UPPER) && len > 1 && title == -1)
+            title = title_place(ctx, b, caps);
+        if (title == 1 && (t->flags & POLISI__TF_UPPER) && len > 1 && !polisi__tok_roman(doc, k))
             for (size_t c = 1; c < len; c++)
                 if (buf[n + c] >= 'A' && buf[n + c] <= 'Z')
                     buf[n + c] = (char)(buf[n + c] + 32);
         n += len;
     }
     return n;
-}
-
-/* Title Case for capitals: when the level word is in capitals (the whole
- * name is), or when the place is a known name ("Polres MAGETAN"). A short
- * unknown word in capitals in normal text is an abbreviation: "Polres HSU". */
-static int title_place(const polisi__ctx *ctx, size_t b, int caps) {
-    return caps || gazetteer_match(ctx->doc, b) != 0;
 }
 
 /* Fills u's place and canonical ("<word> [Metro ]<place>") in the arena. */
@@ -432,7 +472,7 @@ static int set_place(polisi__ctx *ctx, size_t b, size_t e, const char *word, int
         n += 6;
     }
     size_t p = n;
-    n += place_text(doc, b, e, title_place(ctx, b, caps), buf + n);
+    n += place_text(ctx, b, e, caps, buf + n);
     buf[n] = '\0';
     u->canonical = buf;
     u->place = polisi__arena_strndup(&ctx->res->arena, buf + p, n - p);
