@@ -636,13 +636,17 @@ polisi_status polisi__positions_find(polisi__ctx *ctx) {
     const uint32_t start = POLISI__LEX_BIT(POLISI__LEX_ACTING) |
                            POLISI__LEX_BIT(POLISI__LEX_POSITION) |
                            POLISI__LEX_BIT(POLISI__LEX_POS_HEAD);
-    for (size_t i = 0; i < doc->ntoks;) {
-        if (doc->classified && !(doc->toks[i].classes & start)) {
-            i++;
-            continue;
+    const polisi__token *toks = doc->toks;
+    size_t ntoks = doc->ntoks;
+    for (size_t i = 0; i < ntoks;) {
+        if (doc->classified) {
+            while (i < ntoks && !(toks[i].classes & start))
+                i++;
+            if (i == ntoks)
+                break;
         }
         polisi_status st = POLISI_OK;
-        size_t next = doc->toks[i].kind == POLISI__TOK_WORD ? try_post(ctx, i, &st) : i;
+        size_t next = toks[i].kind == POLISI__TOK_WORD ? try_post(ctx, i, &st) : i;
         if (st != POLISI_OK)
             return st;
         i = next > i ? next : i + 1;

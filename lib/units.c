@@ -822,15 +822,19 @@ static polisi_status emit(polisi__ctx *ctx, size_t i, const polisi__unit *u) {
 
 polisi_status polisi__units_find(polisi__ctx *ctx) {
     const polisi__doc *doc = ctx->doc;
-    for (size_t i = 0; i < doc->ntoks;) {
-        /* nearly every token starts no unit: skip it without a call */
-        if (doc->classified && !(doc->toks[i].classes & UNIT_START)) {
-            i++;
-            continue;
+    const polisi__token *toks = doc->toks;
+    size_t ntoks = doc->ntoks;
+    for (size_t i = 0; i < ntoks;) {
+        /* nearly every token starts no unit: skip them in a tight loop */
+        if (doc->classified) {
+            while (i < ntoks && !(toks[i].classes & UNIT_START))
+                i++;
+            if (i == ntoks)
+                break;
         }
         polisi__unit u;
         polisi_status st = POLISI_OK;
-        if (doc->toks[i].kind == POLISI__TOK_WORD && polisi__unit_read(ctx, i, &u, &st) &&
+        if (toks[i].kind == POLISI__TOK_WORD && polisi__unit_read(ctx, i, &u, &st) &&
             u.end > i) {
             st = emit(ctx, i, &u);
             if (st != POLISI_OK)
