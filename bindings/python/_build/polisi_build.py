@@ -39,6 +39,12 @@ def _project():
         for k, v in re.findall(r'^([A-Za-z-]+)\s*=\s*"([^"]*)"\s*$', m.group(1) if m else "",
                                re.M):
             table[k] = v
+        # [project.optional-dependencies]: one `extra = ["req", ...]` line each
+        m = re.search(r"^\[project\.optional-dependencies\]\s*$(.*?)(?=^\[|\Z)", text,
+                      re.M | re.S)
+        extras = re.findall(r"^([A-Za-z0-9_-]+)\s*=\s*\[(.*?)\]\s*$", m.group(1) if m else "",
+                            re.M)
+        table["optional-dependencies"] = {k: re.findall(r'"([^"]*)"', v) for k, v in extras}
         return table
 
 
@@ -56,6 +62,9 @@ def _metadata():
         lines.append("Requires-Python: %s" % p["requires-python"])
     for c in p.get("classifiers", []) if isinstance(p.get("classifiers"), list) else []:
         lines.append("Classifier: %s" % c)
+    for extra, reqs in sorted((p.get("optional-dependencies") or {}).items()):
+        lines.append("Provides-Extra: %s" % extra)
+        lines.extend('Requires-Dist: %s; extra == "%s"' % (r, extra) for r in reqs)
     body = ""
     readme = p.get("readme")
     if isinstance(readme, str) and os.path.isfile(os.path.join(ROOT, readme)):
