@@ -2,7 +2,8 @@
 # Installs the Debian/Ubuntu packages polisi needs, if any is missing.
 #
 #   bash tools/deps.sh          build dependencies (compiler, CMake, PCRE2, utf8proc)
-#   bash tools/deps.sh --test   the same plus what the tests need (cmocka, python3, valgrind)
+#   bash tools/deps.sh --test   the same plus what the tests need (cmocka, python3, valgrind,
+#                               Dask and pandas for the python_dask test)
 #
 # Uses apt-get, through sudo only when not root. Runs nothing when every
 # package is already installed. On a system without apt-get it only warns:
@@ -12,6 +13,8 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config libpcre2-dev libutf8proc-dev)
 if [ "${1:-}" = "--test" ]; then
   packages+=(libcmocka-dev python3 valgrind)
+  # polisi.dask and its test (python_dask): Debian's Dask for /usr/bin/python3
+  packages+=(python3-dask python3-distributed python3-pandas)
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
