@@ -762,8 +762,10 @@ static int after_head(const polisi__ctx *ctx, size_t i) {
 /* "Reskrim Polsek Pallangga" = Unit Reskrim, "Humas Polda Bali" = Bidhumas. */
 static int read_bare_func(polisi__ctx *ctx, size_t i, polisi__unit *u, polisi_status *st) {
     const polisi__lex_entry *f;
+    if (!polisi__tok_capital(ctx->doc, i)) /* "lalu", "polisi": mostly plain words */
+        return 0;
     size_t m = polisi__lexicon_match(ctx->ex->lex, ctx->doc, i, POLISI__LEX_POS_FUNC, &f);
-    if (!m || !polisi__tok_capital(ctx->doc, i))
+    if (!m)
         return 0;
     const polisi__func_def *fd = &polisi__funcs[f->value];
     if (!fd->at_polsek && !fd->at_polres && !fd->at_polda)
@@ -788,8 +790,11 @@ static int read_bare_func(polisi__ctx *ctx, size_t i, polisi__unit *u, polisi_st
 int polisi__unit_read(polisi__ctx *ctx, size_t i, polisi__unit *u, polisi_status *st) {
     const polisi__doc *doc = ctx->doc;
     const polisi__lex_entry *e;
-    if (i >= doc->ntoks || doc->toks[i].kind != POLISI__TOK_WORD ||
-        (doc->classified && !(doc->toks[i].classes & UNIT_START)))
+    if (i >= doc->ntoks || doc->toks[i].kind != POLISI__TOK_WORD)
+        return 0;
+    /* what the token may start (all when the document is not classified) */
+    uint32_t classes = doc->classified ? doc->toks[i].classes : ~0u;
+    if (!(classes & UNIT_START))
         return 0;
     size_t m = polisi__lexicon_match(ctx->ex->lex, doc, i, POLISI__LEX_UNIT, &e);
     if (m)
@@ -797,12 +802,15 @@ int polisi__unit_read(polisi__ctx *ctx, size_t i, polisi__unit *u, polisi_status
     m = polisi__lexicon_match(ctx->ex->lex, doc, i, POLISI__LEX_SATKER, &e);
     if (m)
         return read_satker(ctx, i, m, e, u);
-    /* "Mako Brimob", "Markas Satbrimob": the headquarters of a functional unit */
-    if ((polisi__tok_is(doc, i, "mako") || polisi__tok_is(doc, i, "markas")) && on_line(doc, i + 1) &&
-        (m = polisi__lexicon_match(ctx->ex->lex, doc, i + 1, POLISI__LEX_SATKER, &e)) != 0)
-        return read_satker(ctx, i + 1, m, e, u);
-    if (read_subunit(ctx, i, u, st) || read_prefixed_func(ctx, i, u))
-        return 1;
+    if (classes & POLISI__LEX_BIT(POLISI__LEX_CUE_UNIT)) { /* the words of unit_cues */
+        /* "Mako Brimob", "Markas Satbrimob": the headquarters of a functional unit */
+        if ((polisi__tok_is(doc, i, "mako") || polisi__tok_is(doc, i, "markas")) &&
+            on_line(doc, i + 1) &&
+            (m = polisi__lexicon_match(ctx->ex->lex, doc, i + 1, POLISI__LEX_SATKER, &e)) != 0)
+            return read_satker(ctx, i + 1, m, e, u);
+        if (read_subunit(ctx, i, u, st) || read_prefixed_func(ctx, i, u))
+            return 1;
+    }
     return *st == POLISI_OK && read_bare_func(ctx, i, u, st);
 }
 
