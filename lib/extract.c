@@ -130,14 +130,15 @@ polisi_status polisi_extract(const polisi_extractor *ex, const char *text, size_
         polisi__lexicon_classify(ex->lex, &doc);
         polisi__ctx ctx = {ex, &doc, res, options};
         st = run_recognizers(&ctx, mask, 1);
-        if (st == POLISI_OK) {
-            polisi__result_resolve(res, POLISI_ALL_TYPES);
+        if (st == POLISI_OK)
+            st = polisi__result_resolve(res, POLISI_ALL_TYPES);
+        if (st == POLISI_OK)
             st = run_recognizers(&ctx, mask, 2);
-        }
     }
     polisi__doc_free(&doc);
+    if (st == POLISI_OK)
+        st = polisi__result_resolve(res, mask);
     if (st == POLISI_OK) {
-        polisi__result_resolve(res, mask);
         if (res->count > res->max_entities)
             st = POLISI_ERR_LIMIT;
     }

@@ -111,6 +111,10 @@ typedef struct polisi__doc {
     int classified; /* polisi__lexicon_classify has run on these tokens */
 } polisi__doc;
 
+/* Readable bytes after the last key of a document or of the lexicon (zeros),
+ * so that keys are compared 16 bytes at a time. */
+#define KEY_SLACK 16
+
 /* Tokenizes text[0, len) into doc, which must be zeroed or hold the buffers
  * of an earlier scan with ntoks and keys_len set to 0. One pass, never
  * fails on any byte sequence; returns POLISI_OK or POLISI_ERR_NOMEM. */
@@ -244,6 +248,7 @@ struct polisi_entity {
     uint32_t tok_begin, tok_end;       /* tokens [begin, end), for assembly */
     uint8_t type;
     uint8_t dropped;                   /* set while resolving */
+    uint32_t seq;                      /* the order of addition, while sorting */
     int32_t grade;                     /* POLISI__NO_INT when absent */
     int8_t retired, weekday_ok;        /* -1 absent, 0, 1 */
     const char *str[POLISI_FIELD_COUNT]; /* string fields; NULL = absent */
@@ -269,7 +274,7 @@ polisi_entity *polisi__result_add(polisi_result *res, const polisi__doc *doc, po
                                   size_t tb, size_t te, polisi_status *status);
 /* Sorts by start, longer first, then type; drops an entity that overlaps a
  * longer one of the same type; keeps only the types in `mask`. */
-void polisi__result_resolve(polisi_result *res, unsigned mask);
+polisi_status polisi__result_resolve(polisi_result *res, unsigned mask);
 
 /* ---- recognizers ------------------------------------------------------- */
 

@@ -28,6 +28,7 @@ typedef struct lex_slot {
     uint32_t hash;
     uint32_t group;   /* group index + 1; 0 = empty slot */
     uint32_t classes; /* the group's */
+    uint32_t key_off, key_len; /* the first word's key, compared in place */
 } lex_slot;
 
 struct polisi__lexicon {
@@ -89,8 +90,8 @@ void polisi__lexicon_free(polisi__lexicon *lex) {
 static polisi_status add_words(polisi__lexicon *lex, const polisi__doc *doc) {
     if (polisi__grow(lex->alloc, (void **)&lex->words, &lex->words_cap, lex->nwords + doc->ntoks,
                      sizeof *lex->words) ||
-        polisi__grow(lex->alloc, (void **)&lex->keys, &lex->keys_cap, lex->keys_len + doc->keys_len,
-                     1))
+        polisi__grow(lex->alloc, (void **)&lex->keys, &lex->keys_cap,
+                     lex->keys_len + doc->keys_len + KEY_SLACK, 1))
         return POLISI_ERR_NOMEM;
     for (size_t i = 0; i < doc->ntoks; i++) {
         const polisi__token *t = &doc->toks[i];
@@ -101,6 +102,7 @@ static polisi_status add_words(polisi__lexicon *lex, const polisi__doc *doc) {
         memcpy(lex->keys + lex->keys_len, doc->keys + t->key, t->key_len);
         lex->keys_len += t->key_len;
     }
+    memset(lex->keys + lex->keys_len, 0, KEY_SLACK);
     return POLISI_OK;
 }
 
@@ -225,7 +227,10 @@ static polisi_status make_table(polisi__lexicon *lex) {
         size_t slot = hash & lex->table_mask;
         while (lex->table[slot].group)
             slot = (slot + 1) & lex->table_mask;
+        const lex_word *w = &lex->words[lex->groups[g].word];
         lex->table[slot].hash = hash;
+        lex->table[slot].key_off = w->off;
+        lex->table[slot].key_len = w->len;
         lex->table[slot].group = (uint32_t)g + 1;
         lex->table[slot].classes = lex->groups[g].classes;
         lex->filter[(hash >> FILTER_SHIFT) / 64] |= (uint64_t)1 << ((hash >> FILTER_SHIFT) % 64);
@@ -243,12 +248,38 @@ polisi_status polisi__lexicon_freeze(polisi__lexicon *lex) {
     return st;
 }
 
+/* Keys are a few bytes long: a loop beats a call to memcmp. */
+static inline int same_bytes(const char *a, const char *b, size_t n) {
+    for (size_t k = 0; k < n; k++)
+        if (a[k] != b[k])
+            return 0;
+    return 1;
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+/* A key of up to 16 bytes compared in one step, without a branch per byte:
+ * the keys of the lexicon and of a scanned document are both followed by
+ * KEY_SLACK readable bytes. */
+static inline int same_key(const char *a, const char *b, size_t n) {
+    if (n > 16)
+        return same_bytes(a, b, n);
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)a);
+    __m128i y = _mm_loadu_si128((const __m128i *)(const void *)b);
+    unsigned eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, y));
+    unsigned want = (1u << n) - 1;
+    return (eq & want) == want;
+}
+#else
+#define same_key same_bytes
+#endif
+
 static inline int word_is_token(const polisi__lexicon *lex, uint32_t w, const polisi__doc *doc,
                                 size_t i) {
     const lex_word *lw = &lex->words[w];
     const polisi__token *t = &doc->toks[i];
     return lw->hash == t->hash && lw->len == t->key_len &&
-           memcmp(lex->keys + lw->off, doc->keys + t->key, lw->len) == 0;
+           same_key(lex->keys + lw->off, doc->keys + t->key, lw->len);
 }
 
 /* The group whose first word is token i's key, probing from `slot`, where
@@ -293,14 +324,32 @@ static const lex_group *find_group(const polisi__lexicon *lex, const polisi__doc
     }
 }
 
-void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc) {
-    for (size_t i = 0; i < doc->ntoks; i++) {
-        polisi__token *t = &doc->toks[i];
-        const lex_group *g = find_group(lex, doc, i);
-        t->group = g ? (uint32_t)(g - lex->groups) + 1 : 0;
-        t->classes = g ? g->classes : 0;
+/* The slot of the group whose first word is token t's key, or NULL. The
+ * slot holds the word's key, so a probe reads nothing but the table. */
+static inline const lex_slot *find_slot(const polisi__lexicon *lex, const polisi__doc *doc,
+                                        const polisi__token *t) {
+    uint32_t hash = t->hash;
+    if (!filter_has(lex->filter, hash))
+        return NULL;
+    for (size_t slot = hash & lex->table_mask;; slot = (slot + 1) & lex->table_mask) {
+        const lex_slot *s = &lex->table[slot];
+        if (s->group == 0)
+            return NULL;
+        if (s->hash == hash && s->key_len == t->key_len &&
+            same_key(lex->keys + s->key_off, doc->keys + t->key, t->key_len))
+            return s;
     }
+}
+
+void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc) {
     doc->classified = 1;
+    if (!lex->filter) /* an empty lexicon: nothing starts anywhere */
+        return;
+    for (polisi__token *t = doc->toks, *end = doc->toks + doc->ntoks; t < end; t++) {
+        const lex_slot *s = find_slot(lex, doc, t);
+        t->group = s ? s->group : 0;
+        t->classes = s ? s->classes : 0;
+    }
 }
 
 /* The longest entry of class cls that starts at token i. */

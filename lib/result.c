@@ -27,19 +27,104 @@ polisi_entity *polisi__result_add(polisi_result *res, const polisi__doc *doc, po
 }
 
 /* Output order (SPEC.md): by start, longer span first; at the same span
- * the container (person) first, then by type. */
+ * the container (person) first, then by type; entities equal in all three
+ * keep the order they were added in. The order is a pair of 64-bit keys,
+ * so sorting compares integers and moves 16 bytes, not whole entities,
+ * which are then put in place once. */
+typedef struct sort_key {
+    uint64_t span;  /* start, then the end inverted: longer first */
+    uint64_t rest;  /* the type inverted, then the index before sorting */
+} sort_key;
+
+static inline int key_less(const sort_key *a, const sort_key *b) {
+    return a->span != b->span ? a->span < b->span : a->rest < b->rest;
+}
+
+static int key_cmp(const void *pa, const void *pb) {
+    const sort_key *a = pa, *b = pb;
+    return key_less(a, b) ? -1 : key_less(b, a);
+}
+
+/* The usual result holds a few dozen entities, added by one recognizer
+ * after another, each in order: insertion sort is quickest there. */
+#define INSERTION_MAX 48
+
+static void sort_keys(sort_key *keys, size_t n) {
+    if (n > INSERTION_MAX) {
+        qsort(keys, n, sizeof *keys, key_cmp);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        sort_key k = keys[i];
+        size_t j = i;
+        for (; j > 0 && key_less(&k, &keys[j - 1]); j--)
+            keys[j] = keys[j - 1];
+        keys[j] = k;
+    }
+}
+
+/* Moves entity (keys[i].rest & 0xFFFFFFFF) to position i, for every i,
+ * following the cycles of the permutation with one entity in hand. */
+static void permute(polisi_entity *ents, sort_key *keys, size_t n) {
+    const uint64_t placed = (uint64_t)1 << 63;
+    for (size_t i = 0; i < n; i++) {
+        if (keys[i].rest & placed || (size_t)(uint32_t)keys[i].rest == i)
+            continue;
+        polisi_entity held = ents[i];
+        size_t j = i;
+        for (;;) {
+            size_t from = (uint32_t)keys[j].rest;
+            keys[j].rest |= placed;
+            if (from == i) {
+                ents[j] = held;
+                break;
+            }
+            ents[j] = ents[from];
+            j = from;
+        }
+    }
+}
+
+static int sort_entities(polisi_result *res) {
+    size_t n = res->count;
+    sort_key local[INSERTION_MAX], *keys = local;
+    if (n > INSERTION_MAX) {
+        keys = polisi__malloc(res->alloc, n * sizeof *keys);
+        if (!keys)
+            return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const polisi_entity *e = &res->ents[i];
+        keys[i].span = (uint64_t)e->start << 32 | (uint32_t)~e->end;
+        keys[i].rest = (uint64_t)(uint8_t)~e->type << 32 | (uint32_t)i;
+    }
+    sort_keys(keys, n);
+    permute(res->ents, keys, n);
+    if (keys != local)
+        polisi__free(res->alloc, keys);
+    return 0;
+}
+
+/* Without memory for the keys: the same order, slower. */
 static int entity_cmp(const void *pa, const void *pb) {
     const polisi_entity *a = pa, *b = pb;
     if (a->start != b->start)
         return a->start < b->start ? -1 : 1;
     if (a->end != b->end)
         return a->end > b->end ? -1 : 1;
-    return (b->type > a->type) - (b->type < a->type);
+    if (a->type != b->type)
+        return a->type > b->type ? -1 : 1;
+    return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
-void polisi__result_resolve(polisi_result *res, unsigned mask) {
-    if (res->count > 1) /* qsort of NULL is undefined, even for 0 items */
+polisi_status polisi__result_resolve(polisi_result *res, unsigned mask) {
+    if (res->count > UINT32_MAX)
+        return POLISI_ERR_LIMIT;
+    if (res->count > 1 && sort_entities(res) != 0) {
+        for (size_t i = 0; i < res->count; i++)
+            res->ents[i].seq = (uint32_t)i;
         qsort(res->ents, res->count, sizeof *res->ents, entity_cmp);
+    }
     /* Sorted by start, so an earlier kept entity of the same type overlaps
      * this one exactly when its end lies past this start. */
     uint32_t reach[POLISI_PERSON + 1] = {0};
@@ -49,9 +134,12 @@ void polisi__result_resolve(polisi_result *res, unsigned mask) {
         if (e->start < reach[e->type] || !(mask & POLISI_TYPE_BIT(e->type)))
             continue;
         reach[e->type] = e->end;
-        res->ents[kept++] = *e;
+        if (kept != i)
+            res->ents[kept] = *e;
+        kept++;
     }
     res->count = kept;
+    return POLISI_OK;
 }
 
 void polisi_result_free(polisi_result *res) {

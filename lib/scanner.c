@@ -701,6 +701,9 @@ static polisi_status scan_text(polisi__doc *doc, const char *text, size_t len,
         if (scan_one(&sc))
             return POLISI_ERR_NOMEM;
     }
+    if (keys_reserve(doc, KEY_SLACK))
+        return POLISI_ERR_NOMEM;
+    memset(doc->keys + doc->keys_len, 0, KEY_SLACK);
     return POLISI_OK;
 }
 

@@ -271,6 +271,55 @@ static void test_block_scan_agrees(void **state) {
     }
 }
 
+/* Entities are sorted through integer keys (insertion sort for a few,
+ * qsort beyond), or, without memory for the keys, by qsort on the entities
+ * themselves: every way gives the same order, ties in the order of
+ * addition. */
+static void *no_malloc(size_t n, void *ud) { (void)n; (void)ud; return NULL; }
+
+static void fill_result(polisi_result *res, polisi_entity *ents, size_t n, uint32_t seed) {
+    memset(res, 0, sizeof *res);
+    res->ents = ents;
+    res->count = res->cap = n;
+    for (size_t i = 0; i < n; i++) {
+        memset(&ents[i], 0, sizeof ents[i]);
+        ents[i].start = next_random(&seed) % 40;
+        ents[i].end = ents[i].start + 1 + next_random(&seed) % 4;
+        ents[i].type = (uint8_t)(1 + next_random(&seed) % POLISI_PERSON);
+        ents[i].grade = (int32_t)i; /* the order of addition, to check ties */
+    }
+}
+
+static void test_resolve_order(void **state) {
+    (void)state;
+    const polisi_allocator failing = {no_malloc, t_realloc, t_free, NULL};
+    static polisi_entity a[300], b[300];
+    const size_t sizes[] = {2, 5, 48, 49, 300};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        polisi_result ra, rb;
+        fill_result(&ra, a, sizes[k], 7u + (uint32_t)k);
+        fill_result(&rb, b, sizes[k], 7u + (uint32_t)k);
+        ra.alloc = &std_alloc;
+        rb.alloc = &failing;
+        assert_int_equal(polisi__result_resolve(&ra, POLISI_ALL_TYPES), POLISI_OK);
+        assert_int_equal(polisi__result_resolve(&rb, POLISI_ALL_TYPES), POLISI_OK);
+        assert_int_equal(ra.count, rb.count);
+        assert_true(ra.count > 1);
+        for (size_t i = 0; i < ra.count; i++) {
+            assert_int_equal(a[i].start, b[i].start);
+            assert_int_equal(a[i].end, b[i].end);
+            assert_int_equal(a[i].type, b[i].type);
+            assert_int_equal(a[i].grade, b[i].grade);
+            if (i == 0)
+                continue;
+            const polisi_entity *p = &a[i - 1], *e = &a[i];
+            assert_true(p->start < e->start ||
+                        (p->start == e->start &&
+                         (p->end > e->end || (p->end == e->end && p->type > e->type))));
+        }
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_words_numbers_punct),   cmocka_unit_test(test_nbsp_crlf_keep_offsets),
@@ -278,6 +327,7 @@ int main(void) {
         cmocka_unit_test(test_invalid_utf8_and_nul),  cmocka_unit_test(test_empty_and_spaces_only),
         cmocka_unit_test(test_lexicon_longest_match), cmocka_unit_test(test_arena_and_grow),
         cmocka_unit_test(test_valid_date),            cmocka_unit_test(test_block_scan_agrees),
+        cmocka_unit_test(test_resolve_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
