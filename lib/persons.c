@@ -97,25 +97,49 @@ static int is_cap_word(const polisi__doc *doc, size_t i) {
 }
 
 
-/* Every word of the lists below is a CUE_PERSON cue (persons_register):
- * a token without that bit is in none of them, and nearly every token is
- * answered by the bit, without reading a list. */
+/* Every word of stop_words, address_words, particles and name_abbrevs is a
+ * CUE_PERSON cue (persons_register): a token without that bit is in none
+ * of them, and nearly every token is answered by the bit, without reading
+ * a list. */
 #define IN_LIST(doc, i, list)                                                           \
     ((polisi__tok_classes(doc, i) & POLISI__LEX_BIT(POLISI__LEX_CUE_PERSON)) &&          \
      polisi__tok_in(doc, i, list, sizeof list / sizeof list[0]))
 
 /* Capitalized words that end a name: verbs and function words (at a
  * sentence start or in ALL CAPS text); they also end the words between a
- * position and its officer's rank. */
+ * position and its officer's rank. Sorted (persons_register checks it),
+ * for function_word's binary search; no lexicon cues: they are a fifth of
+ * all words, and a cue costs the lexicon's classify a probe at each. */
 static const char *const function_words[] = {
-    "mengatakan", "menjelaskan", "mengungkapkan", "menyampaikan", "menegaskan", "membenarkan",
-    "menambahkan", "mengimbau", "meminta", "menyebut", "menyebutkan", "memimpin", "kata",
-    "ujar", "saat", "ketika", "selaku", "melalui", "didampingi", "bersama", "beserta", "dan",
-    "atau", "yang", "di", "ke", "dari", "pada", "dalam", "untuk", "dengan", "kepada", "usai",
-    "sedangkan", "sementara", "namun", "ini", "itu", "juga", "pun", "tersebut", "telah",
-    "sudah", "akan", "masih", "hari", "pukul", "sebagai", "menjadi", "adalah", "yakni",
-    "nomor", "no", "tahun", "pasal", "tentang",
+    "adalah", "akan", "atau", "bersama", "beserta", "dalam", "dan", "dari", "dengan", "di",
+    "didampingi", "hari", "ini", "itu", "juga", "kata", "ke", "kepada", "ketika", "masih",
+    "melalui", "membenarkan", "memimpin", "meminta", "menambahkan", "menegaskan", "mengatakan",
+    "mengimbau", "mengungkapkan", "menjadi", "menjelaskan", "menyampaikan", "menyebut",
+    "menyebutkan", "namun", "no", "nomor", "pada", "pasal", "pukul", "pun", "saat", "sebagai",
+    "sedangkan", "selaku", "sementara", "sudah", "tahun", "telah", "tentang", "tersebut",
+    "ujar", "untuk", "usai", "yakni", "yang",
 };
+
+/* 1 when token k is one of function_words. */
+static int function_word(const polisi__doc *doc, size_t k) {
+    if (k >= doc->ntoks)
+        return 0;
+    const char *key = polisi__tok_key(doc, k);
+    size_t len = doc->toks[k].key_len;
+    size_t lo = 0, hi = sizeof function_words / sizeof function_words[0];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *w = function_words[mid];
+        int c = strncmp(w, key, len); /* keys hold no NUL: a shorter w sorts first */
+        if (c == 0 && w[len] == '\0')
+            return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid; /* c > 0, or w longer than the key with it as a prefix */
+    }
+    return 0;
+}
 
 /* Further capitalized words that end a name: unit and position words for
  * what the unit and position recognizers may not know, offices, and verbs
@@ -162,7 +186,7 @@ typedef struct name_read {
 /* Token k can be a word of a name here. */
 static int name_word(const ents *es, const polisi__doc *doc, size_t k) {
     /* the token tests first, the search of the entities last */
-    return is_cap_word(doc, k) && !IN_LIST(doc, k, function_words) &&
+    return is_cap_word(doc, k) && !function_word(doc, k) &&
            !IN_LIST(doc, k, stop_words) && !any_ent_at(es, k);
 }
 
@@ -274,7 +298,7 @@ static size_t gap_to_rank(const ents *es, const polisi__doc *doc, size_t k) {
             return r;
         const polisi__token *t = &doc->toks[k];
         if (!(is_cap_word(doc, k) || t->kind == POLISI__TOK_NUMBER || punct_at(doc, k, '/') ||
-              punct_at(doc, k, '-')) || IN_LIST(doc, k, function_words))
+              punct_at(doc, k, '-')) || function_word(doc, k))
             return 0;
     }
     return 0;
@@ -356,7 +380,7 @@ static int position_name_ok(const ents *es, const polisi__doc *doc, long pos,
         polisi__title_case_line(doc, nr->begin, 4) || title_case_after(doc, k))
         return 0;
     return new_line(doc, k) || !is_cap_word(doc, k) ||
-           (IN_LIST(doc, k, function_words) && !any_ent_at(es, k));
+           (function_word(doc, k) && !any_ent_at(es, k));
 }
 
 /* Builds the person whose first part is entity `first`; 1 when one is
@@ -505,8 +529,10 @@ polisi_status polisi__persons_register(polisi__lexicon *lex) {
     static const struct {
         const char *const *words;
         size_t n;
-    } lists[] = {CUES(function_words), CUES(stop_words), CUES(address_words), CUES(particles),
-                 CUES(name_abbrevs)};
+    } lists[] = {CUES(stop_words), CUES(address_words), CUES(particles), CUES(name_abbrevs)};
+    for (size_t w = 1; w < sizeof function_words / sizeof function_words[0]; w++)
+        if (strcmp(function_words[w - 1], function_words[w]) >= 0)
+            return POLISI_ERR_INTERNAL; /* function_word needs them sorted */
     polisi_status st = POLISI_OK;
     for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++)
         for (size_t w = 0; w < lists[l].n && st == POLISI_OK; w++)
