@@ -26,7 +26,7 @@ static void flush(jw *w) {
     w->used = 0;
 }
 
-static void put(jw *w, const char *s, size_t n) {
+static void put_slow(jw *w, const char *s, size_t n) {
     while (n) {
         if (w->used == sizeof w->buf)
             flush(w);
@@ -36,6 +36,16 @@ static void put(jw *w, const char *s, size_t n) {
         w->used += k;
         s += k;
         n -= k;
+    }
+}
+
+/* Nearly every piece fits in the buffer's room: one copy, no loop. */
+static inline void put(jw *w, const char *s, size_t n) {
+    if (n <= sizeof w->buf - w->used) {
+        memcpy(w->buf + w->used, s, n);
+        w->used += n;
+    } else {
+        put_slow(w, s, n);
     }
 }
 
@@ -49,6 +59,19 @@ static void newline(jw *w, int depth) {
         put(w, "  ", 2);
 }
 
+/* The bytes a JSON string holds as they are: printable ASCII but for '"'
+ * and the backslash. */
+static const unsigned char plain[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 /* Writes s[0, n) as a JSON string. */
 static void put_string(jw *w, const char *s, size_t n) {
     static const char hex[] = "0123456789abcdef";
@@ -56,7 +79,7 @@ static void put_string(jw *w, const char *s, size_t n) {
     size_t i = 0, run = 0; /* s[run, i) is plain text not yet written */
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+        if (plain[c]) {
             i++;
             continue;
         }
@@ -91,7 +114,21 @@ static void put_string(jw *w, const char *s, size_t n) {
     put(w, "\"", 1);
 }
 
+/* Keys are field and type names: ASCII letters and '_', nothing to escape. */
 static void put_key(jw *w, const char *key, int first, int depth) {
+    size_t n = strlen(key);
+    if (!w->pretty && n + 4 <= sizeof w->buf - w->used) { /* the usual case, in one go */
+        char *o = w->buf + w->used;
+        if (!first)
+            *o++ = ',';
+        *o++ = '"';
+        memcpy(o, key, n);
+        o += n;
+        *o++ = '"';
+        *o++ = ':';
+        w->used = (size_t)(o - w->buf);
+        return;
+    }
     if (!first)
         put(w, ",", 1);
     newline(w, depth);
