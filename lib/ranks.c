@@ -111,9 +111,12 @@ typedef struct rank_read {
 } rank_read;
 
 
-/* Token i exists, is on the same line as the token before, and its key is s. */
+/* Token i exists, is on the same line as the token before, and its key is
+ * s (not empty). The first byte is compared first: the corps loops pass
+ * words that are no literal, whose strlen is no constant. */
 static int next_is(const polisi__doc *doc, size_t i, const char *s) {
     return i < doc->ntoks && !(doc->toks[i].flags & POLISI__TF_LINE_BEFORE) &&
+           doc->toks[i].key_len && polisi__tok_key(doc, i)[0] == s[0] &&
            polisi__tok_is(doc, i, s);
 }
 
@@ -242,15 +245,11 @@ static int name_follows(const polisi__doc *doc, size_t i) {
     const polisi__token *t = &doc->toks[i];
     if (t->kind != POLISI__TOK_WORD)
         return 0;
-    for (size_t k = 0; k < sizeof name_prefixes / sizeof name_prefixes[0]; k++)
-        if (polisi__tok_is(doc, i, name_prefixes[k]))
-            return 1;
+    if (polisi__tok_in(doc, i, name_prefixes, sizeof name_prefixes / sizeof name_prefixes[0]))
+        return 1;
     if (!(t->flags & (POLISI__TF_CAP | POLISI__TF_UPPER)) || (t->flags & POLISI__TF_LOWER))
         return 0;
-    for (size_t k = 0; k < sizeof not_names / sizeof not_names[0]; k++)
-        if (polisi__tok_is(doc, i, not_names[k]))
-            return 0;
-    return 1;
+    return !polisi__tok_in(doc, i, not_names, sizeof not_names / sizeof not_names[0]);
 }
 
 /* Civil offices named "... Jenderal" ("Inspektorat Jenderal Kementerian PU",
@@ -261,10 +260,8 @@ static const char *const civil_offices[] = {
 };
 
 static int after_civil_office(const polisi__doc *doc, size_t i) {
-    for (size_t k = 0; i > 0 && k < sizeof civil_offices / sizeof civil_offices[0]; k++)
-        if (polisi__tok_is(doc, i - 1, civil_offices[k]))
-            return 1;
-    return 0;
+    return i > 0 &&
+           polisi__tok_in(doc, i - 1, civil_offices, sizeof civil_offices / sizeof civil_offices[0]);
 }
 
 /* An ambiguous rank word ("Brigadir", "Jenderal", "Mayor", "Irjen") counts
@@ -289,10 +286,7 @@ static int after_named_place(const polisi__doc *doc, size_t i) {
     size_t p = i - 1;
     if (polisi__tok_punct(doc, p, '.') && p > 0)
         p--;
-    for (size_t k = 0; k < sizeof named_places / sizeof named_places[0]; k++)
-        if (polisi__tok_is(doc, p, named_places[k]))
-            return 1;
-    return 0;
+    return polisi__tok_in(doc, p, named_places, sizeof named_places / sizeof named_places[0]);
 }
 
 /* Bare "Jenderal" is Polri in police news unless TNI is named just before
@@ -300,9 +294,8 @@ static int after_named_place(const polisi__doc *doc, size_t i) {
 static int tni_context(const polisi__doc *doc, size_t i) {
     static const char *const words[] = {"tni", "panglima", "ksad", "kasad", "pangdam", "ad"};
     for (size_t back = 1; back <= 4 && back <= i; back++)
-        for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
-            if (polisi__tok_is(doc, i - back, words[k]))
-                return 1;
+        if (polisi__tok_in(doc, i - back, words, sizeof words / sizeof words[0]))
+            return 1;
     return 0;
 }
 
