@@ -125,10 +125,26 @@ polisi_status polisi__scan(polisi__doc *doc, const char *text, size_t len,
 polisi_status polisi__scan_bytewise(polisi__doc *doc, const char *text, size_t len,
                                     const polisi_allocator *alloc);
 void polisi__doc_free(polisi__doc *doc);
-/* Shrinks the token array to its tokens, so that a recognizer reading past
- * the last token reads outside the block, which ASan and valgrind report,
- * instead of garbage in the spare capacity. A failed shrink changes nothing. */
+/* Marks the spare capacity after the last token unreadable for
+ * AddressSanitizer, so that a recognizer reading past the last token is
+ * reported (valgrind reports it too: that memory was never written). */
 void polisi__doc_fit(polisi__doc *doc);
+
+#if defined(__SANITIZE_ADDRESS__)
+#define POLISI__ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define POLISI__ASAN 1
+#endif
+#endif
+#ifdef POLISI__ASAN
+#include <sanitizer/asan_interface.h>
+#define POLISI__ASAN_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define POLISI__ASAN_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POLISI__ASAN_POISON(p, n) ((void)(p), (void)(n))
+#define POLISI__ASAN_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
 
 /* The key of token i, not NUL-terminated. */
 static inline const char *polisi__tok_key(const polisi__doc *doc, size_t i) {

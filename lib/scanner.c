@@ -683,8 +683,9 @@ static polisi_status scan_text(polisi__doc *doc, const char *text, size_t len,
     doc->len = len;
     doc->alloc = alloc;
     doc->classified = 0;
-    /* Most news runs about one token per six bytes; reserve that up front. */
-    if (polisi__grow(alloc, (void **)&doc->toks, &doc->cap, len / 5 + 16, sizeof *doc->toks) ||
+    /* Most news runs about one token per six bytes; reserve that up front,
+     * and the room scan_block asks for (64 tokens) beyond it. */
+    if (polisi__grow(alloc, (void **)&doc->toks, &doc->cap, len / 5 + 16 + 64, sizeof *doc->toks) ||
         keys_reserve(doc, len + 16))
         return POLISI_ERR_NOMEM;
     scan sc = {doc, (const unsigned char *)text, len, 0, 0, 0};
@@ -718,16 +719,13 @@ polisi_status polisi__scan_bytewise(polisi__doc *doc, const char *text, size_t l
 }
 
 void polisi__doc_fit(polisi__doc *doc) {
-    if (doc->ntoks < doc->cap) {
-        polisi__token *t = polisi__realloc(doc->alloc, doc->toks, doc->ntoks * sizeof *t);
-        if (t) {
-            doc->toks = t;
-            doc->cap = doc->ntoks;
-        }
-    }
+    /* Poisoned rather than given back: a realloc per call cost more than
+     * the rest of the call's allocations together. */
+    POLISI__ASAN_POISON(doc->toks + doc->ntoks, (doc->cap - doc->ntoks) * sizeof *doc->toks);
 }
 
 void polisi__doc_free(polisi__doc *doc) {
+    POLISI__ASAN_UNPOISON(doc->toks, doc->cap * sizeof *doc->toks);
     polisi__free(doc->alloc, doc->toks);
     polisi__free(doc->alloc, doc->keys);
     memset(doc, 0, sizeof *doc);
