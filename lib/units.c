@@ -236,16 +236,17 @@ static size_t gazetteer_bound(const char *s, size_t from, size_t n, size_t lo, s
     return lo;
 }
 
-/* The end of the run of entries that begin with s[0, n), where entry lo
- * does: by steps that double (a run is short), then by halves. */
-static size_t gazetteer_run_end(const char *s, size_t from, size_t n, size_t lo) {
-    size_t step = 1, count = polisi__gazetteer_count;
-    while (lo + step < count &&
+/* The end of the run of entries of [lo, hi) that begin with s[0, n), where
+ * entry lo does: by steps that double (a run is short), then by halves.
+ * The keys of [lo, hi) all begin with s[0, from). */
+static size_t gazetteer_run_end(const char *s, size_t from, size_t n, size_t lo, size_t hi) {
+    size_t step = 1;
+    while (lo + step < hi &&
            prefix_cmp(polisi__gazetteer[lo + step].key + from, s + from, n - from) == 0) {
         lo += step;
         step *= 2;
     }
-    return gazetteer_bound(s, from, n, lo + 1, lo + step < count ? lo + step : count, 1);
+    return gazetteer_bound(s, from, n, lo + 1, lo + step < hi ? lo + step : hi, 1);
 }
 
 /* The number of tokens of the longest gazetteer name that starts at token
@@ -268,7 +269,7 @@ static size_t gazetteer_match(const polisi__doc *doc, size_t i) {
         lo = gazetteer_bound(buf, from, n, lo, hi, 0);
         if (lo == hi || prefix_cmp(polisi__gazetteer[lo].key + from, buf + from, n - from) != 0)
             break; /* no name begins with it */
-        hi = gazetteer_run_end(buf, from, n, lo);
+        hi = gazetteer_run_end(buf, from, n, lo, hi);
         /* in [lo, hi), sorted bytewise: the name itself first, then the
          * longer names ("name ..."), as ' ' is below every other byte */
         if (polisi__gazetteer[lo].key[n] == '\0') {
