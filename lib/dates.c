@@ -1081,10 +1081,10 @@ static polisi_status emit(polisi__ctx *ctx, const dspan *s) {
 
 /* Token i may start a date: a cue (the first word of a date word that may
  * start one, START_KINDS), a number, or "(". A number or "(" must have
- * what every form read at it needs next: a number or a weekday after "(";
- * a separator ("/", "-", "."), a month, "hari" or a range word ("-",
- * "hingga", "s.d.") after a number of at most four digits (point_at and point_range read nothing
- * else there). One or two tests skip every other token. */
+ * after it what every form read there needs (point_at, point_range): a
+ * number or a date word (a weekday, a month) after "("; a separator ("/",
+ * "-", "."), a month, "hari" or a range word ("hingga", "s.d.") after a
+ * number of at most four digits. One or two tests skip every other token. */
 static inline int may_start(const polisi__doc *doc, size_t i) {
     const polisi__token *t = &doc->toks[i];
     if (t->classes & POLISI__LEX_BIT(POLISI__LEX_CUE_DATE))

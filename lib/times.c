@@ -252,8 +252,8 @@ static polisi_status emit(polisi__ctx *ctx, const tspan *t) {
 }
 
 /* Token i may start a time: a clock word, or a number of one or two digits
- * with a glued '.' or ':' after it (a bare hour is a time only after a
- * clock word). The test time_at would make first, on one token. */
+ * with '.' or ':' after it (clock_at wants it glued; a bare hour is a time
+ * only after a clock word). The first tests of time_at, made inline. */
 static int may_start(const polisi__doc *doc, size_t i) {
     const polisi__token *t = &doc->toks[i];
     if (t->classes & POLISI__LEX_BIT(POLISI__LEX_CUE_TIME))
