@@ -389,6 +389,15 @@ static inline uint64_t mask16(__m128i m, int k) {
     return (uint64_t)(unsigned)_mm_movemask_epi8(m) << (16 * k);
 }
 
+/* Line breaks are few: clearing one bit at a time beats the library call
+ * __builtin_popcountll becomes without -mpopcnt. */
+static inline unsigned count_bits(uint64_t x) {
+    unsigned n = 0;
+    for (; x; x &= x - 1)
+        n++;
+    return n;
+}
+
 /* Bits 0..n-1 set, n <= 64, without a branch. */
 static inline uint64_t low_bits(unsigned n) {
     return (((uint64_t)1 << (n & 63)) - 1) | (0 - (uint64_t)(n >> 6));
@@ -470,7 +479,7 @@ static long scan_block(scan *sc) {
         unsigned n = (unsigned)__builtin_ctzll((~m.word >> b) | ((uint64_t)1 << (63 - b)));
         uint64_t lines_before = lines & (((uint64_t)1 << b) - 1);
         if (lines_before) { /* rare: a line break in the gap before it */
-            newlines += (unsigned)__builtin_popcountll(lines_before);
+            newlines += count_bits(lines_before);
             lines &= ~lines_before;
         }
         if (b + n >= end_limit) { /* left to the next call */
@@ -514,7 +523,7 @@ static long scan_block(scan *sc) {
      * there is nothing but white space; it comes before the next token. */
     unsigned end = cut ? (unsigned)cut - 1 : limit;
     if (!cut)
-        newlines += (unsigned)__builtin_popcountll(lines & low_bits(limit));
+        newlines += count_bits(lines & low_bits(limit));
     if (end > done)
         pending = POLISI__TF_SPACE_BEFORE;
     else if (t != doc->toks + doc->ntoks)
