@@ -11,7 +11,7 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from ctypes import byref, c_char_p, c_size_t, c_uint, c_void_p, sizeof
-from typing import (Any, Callable, Deque, FrozenSet, Iterable, Iterator, List, Mapping,
+from typing import (Any, Deque, Dict, FrozenSet, Iterable, Iterator, List, Mapping,
                     Optional, Tuple, Union)
 
 from . import _lib
@@ -122,35 +122,39 @@ def _char_len(ch: str) -> int:
     return 3 if cp < 0x10000 else 4
 
 
-def _offset_mapper(text: str, data: bytes, surrogates: bool) -> Callable[[int], int]:
-    """A function byte offset -> str index, to be called with offsets in
-    increasing order.
+def _str_offsets(ents: List[Entity], text: str, data: bytes, surrogates: bool) -> None:
+    """Turns the entities' byte offsets into str indices (and sets their
+    text to the str slice, also right where the JSON has U+FFFD).
 
     An offset inside a code point maps to the index after it (entity bounds
     lie on token boundaries, so it does not happen; it must just not crash).
     """
-    if len(data) == len(text):  # one byte per code point
-        return int
-    if not surrogates:
-        # Well-formed UTF-8: count the bytes that start a code point, from
-        # the previous offset on (C speed, one pass over the text in all).
-        state = [0, 0]  # byte offset, str index
-
-        def valid(off: int) -> int:
-            pos, idx = state
-            if off < pos:
-                return len(data[:off].translate(None, _CONTINUATION))
-            idx += len(data[pos:off].translate(None, _CONTINUATION))
-            state[0], state[1] = off, idx
-            return idx
-        return valid
-    # Lone surrogates: an escaped byte may look like a continuation byte, so
-    # walk the code points once (slower; such text is rare).
-    starts = list(itertools.accumulate(map(_char_len, text), initial=0))
-
-    def walk(off: int) -> int:
-        return bisect.bisect_left(starts, off)
-    return walk
+    if surrogates:
+        # An escaped byte may look like a continuation byte: walk the code
+        # points once (slower; such text is rare).
+        starts = list(itertools.accumulate(map(_char_len, text), initial=0))
+        for ent in ents:
+            d = ent.__dict__
+            s = d["start"] = bisect.bisect_left(starts, d["start"])
+            e = d["end"] = bisect.bisect_left(starts, d["end"])
+            d["text"] = text[s:e]
+        return
+    # Well-formed UTF-8: count the bytes that start a code point (C speed).
+    # Entities come sorted by start, so each start is counted from the
+    # previous one on (one pass over the text in all), and each end from
+    # its start.
+    pos = idx = 0  # a byte offset and its str index
+    for ent in ents:
+        d = ent.__dict__
+        s = d["start"]
+        if s < pos:  # not sorted after all: count from the beginning
+            pos = idx = 0
+        idx += len(data[pos:s].translate(None, _CONTINUATION))
+        pos = s
+        e = idx + len(data[s:d["end"]].translate(None, _CONTINUATION))
+        d["start"] = idx
+        d["end"] = e
+        d["text"] = text[idx:e]
 
 
 # ---------------------------------------------------------------------------
@@ -210,6 +214,7 @@ _result_json = _lib.lib.polisi_result_json
 _result_free = _lib.lib.polisi_result_free
 _options_new = _lib.lib.polisi_call_options_new
 _ENTITIES_ONLY = _lib.JSON_ENTITIES_ONLY
+_DATES_MAX = 4096  # call options kept per extractor, one per reference date
 _decode = decode
 
 
@@ -238,6 +243,9 @@ class Extractor:
         self._active = 0
         self._closing = False
         self._calls: List[int] = []  # recycled polisi_call_options
+        # polisi_call_options set to a reference date, by the date as given
+        # (most corpora have a few thousand dates at most).
+        self._dates: Dict[RefDate, int] = {}
         mask = types_mask(types) if types is not None else None
         max_input = _size("max_input", max_input)
         max_entities = _size("max_entities", max_entities)
@@ -288,6 +296,8 @@ class Extractor:
     def _free(self) -> None:
         lib = _lib.lib
         calls, self._calls = self._calls, []
+        calls += self._dates.values()
+        self._dates = {}
         for call in calls:  # made with the extractor's allocator: first
             lib.polisi_call_options_free(call)
         handle, self._handle = self._handle, None
@@ -311,6 +321,15 @@ class Extractor:
         return "<polisi.Extractor %s>" % state
 
     # -- extraction ---------------------------------------------------------
+    def _pooled_call(self, handle: int) -> int:
+        """Call options from the pool (list.pop/append are atomic), or new ones."""
+        try:
+            return self._calls.pop()
+        except IndexError:
+            c = c_void_p()
+            _check(_options_new(handle, byref(c)))
+            return c.value
+
     def _json(self, data: bytes, ref_date: RefDate, doc_id: Optional[bytes],
               flags: int) -> bytes:
         """Runs polisi_extract and polisi_result_json; the JSON as bytes."""
@@ -319,17 +338,22 @@ class Extractor:
             if handle is None or self._closing:
                 raise ValueError("polisi: the extractor is closed")
             self._active += 1
-        call = None
+        call = pooled = None
         try:
             if ref_date is not None:
-                # Call options are recycled: list.pop/append are atomic.
                 try:
-                    call = self._calls.pop()
-                except IndexError:
-                    c = c_void_p()
-                    _check(_options_new(handle, byref(c)))
-                    call = c.value
-                _set_ref_date(call, ref_date)
+                    call = self._dates.get(ref_date)
+                except TypeError:  # unhashable: _set_ref_date says what is wrong
+                    pass
+                if call is None:
+                    call = pooled = self._pooled_call(handle)
+                    _set_ref_date(call, ref_date)
+                    if len(self._dates) < _DATES_MAX:
+                        # Keep it for this date: read only from now on, so
+                        # any number of calls may share it.
+                        call = self._dates.setdefault(ref_date, call)
+                        if call is pooled:
+                            pooled = None
             res = c_void_p()
             st = _extract(handle, data, len(data), call, byref(res))
             if st < 0:
@@ -346,8 +370,8 @@ class Extractor:
             finally:
                 _result_free(res)
         finally:
-            if call is not None:
-                self._calls.append(call)
+            if pooled is not None:
+                self._calls.append(pooled)
             with self._lock:
                 self._active -= 1
                 if self._closing and not self._active:
@@ -397,15 +421,8 @@ class Extractor:
             data = encode(text)
             surrogates = True
         ents = _decode(self._json(data, ref_date, None, _ENTITIES_ONLY))
-        if not ents:
-            return ents
-        mapper = _offset_mapper(text, data, surrogates)
-        pos = {o: mapper(o) for o in sorted({e.start for e in ents} | {e.end for e in ents})}
-        for ent in ents:
-            d = ent.__dict__
-            s = d["start"] = pos[d["start"]]
-            e = d["end"] = pos[d["end"]]
-            d["text"] = text[s:e]  # also right where the JSON has U+FFFD
+        if ents:
+            _str_offsets(ents, text, data, surrogates)
         return ents
 
     def extract_many(self, items: Iterable[Item], workers: Optional[int] = None,
