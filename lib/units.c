@@ -196,44 +196,59 @@ static int glued(const polisi__doc *doc, size_t i) {
 
 static int key_in(const polisi__doc *doc, size_t i, const char *const *words, size_t n) {
     /* Called with lists of up to a hundred words (not_place) on every word
-     * of a place: compared bytewise, without a strlen per word. */
+     * of a place: compared bytewise in place, without a strlen or a call per
+     * word (keys hold no NUL, so a shorter word stops at its end). */
     if (i >= doc->ntoks || doc->toks[i].key_len == 0)
         return 0;
     const char *key = polisi__tok_key(doc, i);
     size_t len = doc->toks[i].key_len;
-    for (size_t k = 0; k < n; k++)
-        if (words[k][0] == key[0] && strncmp(words[k], key, len) == 0 && words[k][len] == '\0')
+    for (size_t k = 0; k < n; k++) {
+        const char *w = words[k];
+        if (w[0] != key[0])
+            continue;
+        size_t c = 1;
+        while (c < len && w[c] == key[c])
+            c++;
+        if (c == len && w[len] == '\0')
             return 1;
+    }
     return 0;
 }
 #define KEY_IN(doc, i, list) key_in(doc, i, list, sizeof list / sizeof list[0])
 
 /* ---- the gazetteer ---- */
 
-/* The gazetteer key k against s[0, n): negative, 0 or positive as k's
- * first n bytes (a shorter k is less) are below, equal to or above s. Keys
- * hold no NUL. */
-static int prefix_cmp(const char *k, const char *s, size_t n) {
-    for (size_t c = 0; c < n; c++)
-        if (k[c] != s[c])
-            return (unsigned char)k[c] < (unsigned char)s[c] ? -1 : 1;
-    return 0;
-}
-
 /* The first entry of [lo, hi) whose key begins with s[0, n) or is above it
- * (only above it when `above`). The keys of [lo, hi) all begin with
- * s[0, from), so the comparison starts there. */
+ * (only above it when `above`; bytewise, a shorter key is less). The keys
+ * of [lo, hi) all begin with s[0, from). A probe compares from the bytes
+ * that the keys on both sides of the range share with s: every key between
+ * shares them too. Keys hold no NUL. */
 static size_t gazetteer_bound(const char *s, size_t from, size_t n, size_t lo, size_t hi,
                               int above) {
+    size_t shared_lo = from, shared_hi = from;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = prefix_cmp(polisi__gazetteer[mid].key + from, s + from, n - from);
-        if (c < 0 || (above && c == 0))
+        const char *k = polisi__gazetteer[mid].key;
+        size_t c = shared_lo < shared_hi ? shared_lo : shared_hi;
+        while (c < n && k[c] == s[c])
+            c++;
+        int below = c < n && (unsigned char)k[c] < (unsigned char)s[c];
+        if (below || (above && c == n)) {
             lo = mid + 1;
-        else
+            shared_lo = c;
+        } else {
             hi = mid;
+            shared_hi = c;
+        }
     }
     return lo;
+}
+
+/* Key k begins with s[0, n), whose first `from` bytes it shares. */
+static int gazetteer_begins(const char *k, const char *s, size_t from, size_t n) {
+    while (from < n && k[from] == s[from])
+        from++;
+    return from == n;
 }
 
 /* The end of the run of entries of [lo, hi) that begin with s[0, n), where
@@ -241,8 +256,7 @@ static size_t gazetteer_bound(const char *s, size_t from, size_t n, size_t lo, s
  * The keys of [lo, hi) all begin with s[0, from). */
 static size_t gazetteer_run_end(const char *s, size_t from, size_t n, size_t lo, size_t hi) {
     size_t step = 1;
-    while (lo + step < hi &&
-           prefix_cmp(polisi__gazetteer[lo + step].key + from, s + from, n - from) == 0) {
+    while (lo + step < hi && gazetteer_begins(polisi__gazetteer[lo + step].key, s, from, n)) {
         lo += step;
         step *= 2;
     }
@@ -267,7 +281,7 @@ static size_t gazetteer_match(const polisi__doc *doc, size_t i) {
         memcpy(buf + n, polisi__tok_key(doc, k), t->key_len);
         n += t->key_len;
         lo = gazetteer_bound(buf, from, n, lo, hi, 0);
-        if (lo == hi || prefix_cmp(polisi__gazetteer[lo].key + from, buf + from, n - from) != 0)
+        if (lo == hi || !gazetteer_begins(polisi__gazetteer[lo].key, buf, from, n))
             break; /* no name begins with it */
         hi = gazetteer_run_end(buf, from, n, lo, hi);
         /* in [lo, hi), sorted bytewise: the name itself first, then the
