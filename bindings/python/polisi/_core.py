@@ -141,8 +141,8 @@ def _str_offsets(ents: List[Entity], text: str, data: bytes, surrogates: bool) -
         return
     # Well-formed UTF-8: count the bytes that start a code point (C speed).
     # Entities come sorted by start, so each start is counted from the
-    # previous one on (one pass over the text in all), and each end from
-    # its start.
+    # previous one on: one pass over the text in all. The JSON text of an
+    # entity is then its str slice, whose length gives the end.
     pos = idx = 0  # a byte offset and its str index
     for ent in ents:
         d = ent.__dict__
@@ -151,10 +151,13 @@ def _str_offsets(ents: List[Entity], text: str, data: bytes, surrogates: bool) -
             pos = idx = 0
         idx += len(data[pos:s].translate(None, _CONTINUATION))
         pos = s
-        e = idx + len(data[s:d["end"]].translate(None, _CONTINUATION))
         d["start"] = idx
-        d["end"] = e
-        d["text"] = text[idx:e]
+        t = d["text"]
+        if text.startswith(t, idx):
+            d["end"] = idx + len(t)
+        else:  # not the JSON text after all: count the span's code points
+            e = d["end"] = idx + len(data[s:d["end"]].translate(None, _CONTINUATION))
+            d["text"] = text[idx:e]
 
 
 # ---------------------------------------------------------------------------
@@ -240,8 +243,12 @@ class Extractor:
         self._handle: Optional[int] = None
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
-        self._active = 0
+        # One item per call in progress, so that close() waits for them:
+        # list.append/pop are atomic, and cheaper than taking the lock twice
+        # a call (see _json for why no call is missed).
+        self._running: List[None] = []
         self._closing = False
+        self._outs: List[Tuple[Any, ...]] = []  # recycled ctypes out-parameters
         self._calls: List[int] = []  # recycled polisi_call_options
         # polisi_call_options set to a reference date, by the date as given
         # (most corpora have a few thousand dates at most).
@@ -288,7 +295,7 @@ class Extractor:
                     self._idle.wait()
                 return
             self._closing = True
-            while self._active:
+            while self._running:
                 self._idle.wait()
             self._free()
             self._idle.notify_all()
@@ -333,13 +340,16 @@ class Extractor:
     def _json(self, data: bytes, ref_date: RefDate, doc_id: Optional[bytes],
               flags: int) -> bytes:
         """Runs polisi_extract and polisi_result_json; the JSON as bytes."""
-        with self._lock:  # count the call, so that close() waits for it
+        # Count the call first, then look whether the extractor is closing:
+        # close() sets _closing first, then waits while _running is not
+        # empty; so either close() sees this call, or this call sees
+        # _closing (or both).
+        call = pooled = outs = None
+        self._running.append(None)
+        try:
             handle = self._handle
             if handle is None or self._closing:
                 raise ValueError("polisi: the extractor is closed")
-            self._active += 1
-        call = pooled = None
-        try:
             if ref_date is not None:
                 try:
                     call = self._dates.get(ref_date)
@@ -354,16 +364,19 @@ class Extractor:
                         call = self._dates.setdefault(ref_date, call)
                         if call is pooled:
                             pooled = None
-            res = c_void_p()
-            st = _extract(handle, data, len(data), call, byref(res))
+            try:
+                outs = self._outs.pop()
+            except IndexError:
+                # NUL-terminated, and JSON has no raw NUL: c_char_p reads
+                # (copies) it in one step, and the length is not needed.
+                res, js = c_void_p(), c_char_p()
+                outs = res, byref(res), js, byref(js)
+            res, res_ref, js, js_ref = outs
+            st = _extract(handle, data, len(data), call, res_ref)
             if st < 0:
                 raise PolisiError(st, "extraction failed: %s" % _lib.strerror(st))
             try:
-                # NUL-terminated, and JSON has no raw NUL: c_char_p reads
-                # (copies) it in one step, and the length is not needed.
-                js = c_char_p()
-                st = _result_json(res, doc_id, len(doc_id) if doc_id else 0, flags, byref(js),
-                                  None)
+                st = _result_json(res, doc_id, len(doc_id) if doc_id else 0, flags, js_ref, None)
                 if st < 0:
                     raise PolisiError(st, "cannot write JSON: %s" % _lib.strerror(st))
                 return js.value or b""
@@ -372,9 +385,11 @@ class Extractor:
         finally:
             if pooled is not None:
                 self._calls.append(pooled)
-            with self._lock:
-                self._active -= 1
-                if self._closing and not self._active:
+            if outs is not None:
+                self._outs.append(outs)
+            self._running.pop()
+            if self._closing:  # wake close()
+                with self._lock:
                     self._idle.notify_all()
 
     def extract_json(self, data: bytes, ref_date: RefDate = None, doc_id: Optional[bytes] = None,
