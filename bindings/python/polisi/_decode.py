@@ -8,19 +8,21 @@ over a corpus), and an entity's JSON is its fields followed by its offsets:
 
     [{"type":"rank","text":"AKBP",...,"retired":false,"start":17,"end":21},{...}]
 
-So the array is cut (``bytes.split``, in C) at each ``,"start":``, which
-cannot occur inside a JSON string (where a quote is always escaped); each
-piece after a cut is ``S,"end":E},`` and the next entity's fields (the
-"body"), or ``S,"end":E}]`` at the end. A body is looked up in a cache of
-parsed bodies, and only the offsets are read per entity; a body not seen yet
-is parsed with the json module's C scanner. Anything that does not have this
-exact shape falls back to parsing the whole array, so a change in the JSON
-writer costs speed, not correctness (the tests compare both paths).
+So the array is cut (one regex split, in C) at each ``,"start":N,"end":M}``
+(which cannot occur inside a JSON string, where a quote is always escaped),
+the part before the offsets (the "body") is looked up in a cache of parsed
+bodies, and only the offsets are read per entity (the split gives them as
+pieces of their own: ``bytes.split`` and a ``bytes.partition`` per entity are
+no faster). A body not seen yet is parsed with the json module's C scanner.
+Anything that does not have this exact shape falls back to parsing the whole
+array, so a change in the JSON writer costs speed, not correctness (the
+tests compare both paths).
 """
 from __future__ import annotations
 
 import json
 import json.scanner
+import re
 from typing import Any, Dict, List, Tuple
 
 from .entities import ENTITY_CLASSES, Date, Entity, Person, _full_date
@@ -33,6 +35,10 @@ _new = object.__new__
 #: Shared by threads (dict operations are atomic; a race parses twice).
 _cache: Dict[bytes, Tuple[type, Dict[str, Any], Tuple[str, ...]]] = {}
 _CACHE_MAX = 4096  # about 5 MB at most
+
+# The offsets that end an entity object, and what follows them: the next
+# object or the end of the array.
+_SPLIT = re.compile(rb',"start":([0-9]+),"end":([0-9]+)\}(?:,(?=\{)|\]\Z)')
 
 
 def _prepare(d: Dict[str, Any]) -> Tuple[type, Dict[str, Any]]:
@@ -49,8 +55,9 @@ def _prepare(d: Dict[str, Any]) -> Tuple[type, Dict[str, Any]]:
 
 
 def _parse_body(body: bytes) -> Tuple[type, Dict[str, Any], Tuple[str, ...]]:
-    d = _scan((body + b"}").decode("utf-8"), 0)[0]
-    if not isinstance(d, dict) or not isinstance(d.get("type"), str):
+    text = (body + b"}").decode("utf-8")
+    d, end = _scan(text, 0)
+    if end != len(text) or not isinstance(d, dict) or not isinstance(d.get("type"), str):
         raise ValueError("not an entity")
     cls, d = _prepare(d)
     hit = cls, d, tuple(k for k, v in d.items() if isinstance(v, (list, dict)))
@@ -73,21 +80,20 @@ def decode_slow(js: bytes) -> List[Entity]:
 
 def decode(js: bytes) -> List[Entity]:
     """The entities of the JSON array ``js`` (byte offsets, library text)."""
-    parts = js.split(b',"start":')  # [b'[{BODY', b'S,"end":E},{BODY', ..., b'S,"end":E}]']
-    last = parts[-1]
-    if len(parts) == 1 or parts[0][:2] != b"[{" or last[-2:] != b"}]":
+    parts = _SPLIT.split(js)  # [b'[{BODY', START, END, b'{BODY', START, END, ..., b'']
+    if len(parts) == 1:
         return [] if js == b"[]" else decode_slow(js)
-    parts[-1] = last[:-1] + b","  # every piece now ends its entity with "},"
-    body = parts[0][1:]
+    if parts[-1] or parts[0][:2] != b"[{":
+        return decode_slow(js)
+    parts[0] = parts[0][1:]
     out: List[Entity] = []
     append = out.append
     get = _cache.get
     new = _new
+    it = iter(parts)
     try:
-        for i in range(1, len(parts)):
+        for body, start, end in zip(it, it, it):
             cls, d, mutable = get(body) or _parse_body(body)
-            start, _, rest = parts[i].partition(b',"end":')
-            end, _, body = rest.partition(b"},")
             d = d.copy()
             d["start"] = int(start)
             d["end"] = int(end)
