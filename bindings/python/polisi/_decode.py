@@ -30,7 +30,7 @@ from .entities import ENTITY_CLASSES, Date, Entity, Person, _full_date
 _scan = json.scanner.make_scanner(json.JSONDecoder())
 _new = object.__new__
 
-#: Parsed bodies: body bytes -> (class, dict of the fields without offsets,
+#: Parsed bodies: body bytes -> (class, dict of the fields with offsets 0,
 #: the keys whose values are lists, copied per entity).
 #: Shared by threads (dict operations are atomic; a race parses twice).
 _cache: Dict[bytes, Tuple[type, Dict[str, Any], Tuple[str, ...]]] = {}
@@ -59,6 +59,10 @@ def _parse_body(body: bytes) -> Tuple[type, Dict[str, Any], Tuple[str, ...]]:
     d, end = _scan(text, 0)
     if end != len(text) or not isinstance(d, dict) or not isinstance(d.get("type"), str):
         raise ValueError("not an entity")
+    # The offsets' keys, so that the copy per entity has room for them
+    # (a dict that grows on a copy is resized) and the keys come in the
+    # order of decode_slow.
+    d["start"] = d["end"] = 0
     cls, d = _prepare(d)
     hit = cls, d, tuple(k for k, v in d.items() if isinstance(v, (list, dict)))
     if len(_cache) >= _CACHE_MAX:
@@ -97,8 +101,9 @@ def decode(js: bytes) -> List[Entity]:
             d = d.copy()
             d["start"] = int(start)
             d["end"] = int(end)
-            for k in mutable:  # a person's titles: a list of its own
-                d[k] = d[k].copy()
+            if mutable:  # a person's titles: a list of its own
+                for k in mutable:
+                    d[k] = d[k].copy()
             e = new(cls)
             e.__dict__ = d
             append(e)
