@@ -1105,7 +1105,8 @@ polisi_status polisi__dates_find(polisi__ctx *ctx) {
     const polisi__doc *doc = ctx->doc;
     parser p = {ctx->ex->lex, doc, 0};
     for (size_t i = 0, n = doc->ntoks; i < n;) {
-        while (i < n && !may_start(doc, i)) /* nearly every token: a few instructions */
+        /* nearly every token: skipped eight at a time, then the finer test */
+        while ((i = polisi__next_wake(doc, i, POLISI__WAKE_DATE)) < n && !may_start(doc, i))
             i++;
         if (i == n)
             break;

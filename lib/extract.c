@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "units.h"
 
 /* A recognizer: its phrases for the lexicon and the pass that finds its
  * entities. `needs` are the reported types that make it run. Recognizers of
@@ -13,20 +14,34 @@ typedef struct recognizer {
     int phase;
     polisi_status (*register_phrases)(polisi__lexicon *lex);
     polisi_status (*find)(polisi__ctx *ctx);
+    unsigned wake_bit;       /* POLISI__WAKE_*: phase 1 only */
+    polisi__wake_rule wake;  /* the tokens it may start at */
 } recognizer;
 
 #define BIT(t) POLISI_TYPE_BIT(POLISI_##t)
 
 /* Persons are built from every other type, so asking for them runs all. */
+#define LEX(c) POLISI__LEX_BIT(POLISI__LEX_##c)
+#define KIND(k) (1u << POLISI__TOK_##k)
 static const recognizer recognizers[] = {
-    {BIT(RANK) | BIT(PERSON), 1, polisi__ranks_register, polisi__ranks_find},
-    {BIT(DATE), 1, polisi__dates_register, polisi__dates_find},
-    {BIT(TIME), 1, polisi__times_register, polisi__times_find},
-    {BIT(TITLE) | BIT(PERSON), 1, polisi__titles_register, polisi__titles_find},
-    {BIT(UNIT) | BIT(PERSON), 1, polisi__units_register, polisi__units_find},
-    {BIT(POSITION) | BIT(PERSON), 1, polisi__positions_register, polisi__positions_find},
-    {BIT(PERSON), 2, polisi__persons_register, polisi__persons_find},
+    {BIT(RANK) | BIT(PERSON), 1, polisi__ranks_register, polisi__ranks_find,
+     POLISI__WAKE_RANK, {LEX(RANK), 0, 0}},
+    /* a date word or a number, or "(" before one: the punctuation is told
+     * apart by dates.c */
+    {BIT(DATE), 1, polisi__dates_register, polisi__dates_find,
+     POLISI__WAKE_DATE, {LEX(CUE_DATE), KIND(NUMBER) | KIND(PUNCT), 0}},
+    {BIT(TIME), 1, polisi__times_register, polisi__times_find,
+     POLISI__WAKE_TIME, {LEX(CUE_TIME), KIND(NUMBER), 0}},
+    {BIT(TITLE) | BIT(PERSON), 1, polisi__titles_register, polisi__titles_find,
+     POLISI__WAKE_TITLE, {LEX(TITLE), 0, POLISI__TF_CAP}},
+    {BIT(UNIT) | BIT(PERSON), 1, polisi__units_register, polisi__units_find,
+     POLISI__WAKE_UNIT, {POLISI__UNIT_START, 0, 0}},
+    {BIT(POSITION) | BIT(PERSON), 1, polisi__positions_register, polisi__positions_find,
+     POLISI__WAKE_POSITION, {LEX(ACTING) | LEX(POSITION) | LEX(POS_HEAD), 0, 0}},
+    {BIT(PERSON), 2, polisi__persons_register, polisi__persons_find, 0, {0, 0, 0}},
 };
+#undef LEX
+#undef KIND
 
 #define NRECOGNIZERS (sizeof recognizers / sizeof recognizers[0])
 
@@ -36,6 +51,21 @@ static polisi_status build_lexicon(polisi_extractor *ex) {
         st = recognizers[i].register_phrases(ex->lex);
     if (st == POLISI_OK)
         st = polisi__lexicon_freeze(ex->lex);
+    if (st == POLISI_OK) {
+        polisi__wake_rule rules[8];
+        size_t n = 0;
+        for (size_t i = 0; i < NRECOGNIZERS; i++) {
+            unsigned bit = recognizers[i].wake_bit;
+            if (!bit)
+                continue;
+            size_t r = 0;
+            while (!(bit & (1u << r)))
+                r++;
+            rules[r] = recognizers[i].wake;
+            n = r + 1 > n ? r + 1 : n;
+        }
+        polisi__lexicon_set_wake(ex->lex, rules, n);
+    }
     return st;
 }
 
@@ -127,7 +157,9 @@ polisi_status polisi_extract(const polisi_extractor *ex, const char *text, size_
     st = polisi__scan(&doc, res->text, len, &ex->opts.alloc);
     if (st == POLISI_OK) {
         polisi__doc_fit(&doc);
-        polisi__lexicon_classify(ex->lex, &doc);
+        st = polisi__lexicon_classify(ex->lex, &doc);
+    }
+    if (st == POLISI_OK) {
         polisi__ctx ctx = {ex, &doc, res, options};
         st = run_recognizers(&ctx, mask, 1);
         if (st == POLISI_OK)

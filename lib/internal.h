@@ -109,6 +109,12 @@ typedef struct polisi__doc {
     size_t keys_len, keys_cap;
     const polisi_allocator *alloc;
     int classified; /* polisi__lexicon_classify has run on these tokens */
+    /* Set by polisi__lexicon_classify: per token, a bit for each recognizer
+     * that may start there (POLISI__WAKE_*), one byte a token so that a
+     * recognizer skips eight tokens with one load (polisi__next_wake).
+     * ntoks + 8 bytes, the last 8 zero. */
+    uint8_t *wake;
+    size_t wake_cap;
 } polisi__doc;
 
 /* Readable bytes after the last key of a document or of the lexicon (zeros),
@@ -227,10 +233,56 @@ polisi_status polisi__lexicon_add(polisi__lexicon *lex, const char *phrase, poli
 polisi_status polisi__lexicon_freeze(polisi__lexicon *lex);
 void polisi__lexicon_free(polisi__lexicon *lex);
 
-/* Sets every token's group and classes: one hash probe per token, once per
- * document, so that polisi__lexicon_match and polisi__tok_class are a bit
- * test for the tokens that start nothing (nearly all). */
-void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc);
+/* What wakes a recognizer: a token that starts a phrase of one of
+ * `classes`, is of a kind in `kinds` (bit POLISI__TOK_*), or has one of
+ * `flags`. A superset of where the recognizer can start; it makes its own
+ * finer tests at the tokens it is woken at. */
+typedef struct polisi__wake_rule {
+    uint32_t classes;
+    uint8_t kinds;
+    uint8_t flags;
+} polisi__wake_rule;
+
+/* The wake bits, one per recognizer of phase 1. */
+enum {
+    POLISI__WAKE_RANK = 1u << 0,
+    POLISI__WAKE_DATE = 1u << 1,
+    POLISI__WAKE_TIME = 1u << 2,
+    POLISI__WAKE_TITLE = 1u << 3,
+    POLISI__WAKE_UNIT = 1u << 4,
+    POLISI__WAKE_POSITION = 1u << 5
+};
+
+/* Sets the rules of wake bits 0..n-1 (n <= 8), after freezing. */
+void polisi__lexicon_set_wake(polisi__lexicon *lex, const polisi__wake_rule *rules, size_t n);
+
+/* Sets every token's group, classes and wake bits: one hash probe per
+ * token, once per document, so that polisi__lexicon_match,
+ * polisi__tok_classes and polisi__next_wake are a bit test for the tokens
+ * that start nothing (nearly all). POLISI_OK or POLISI_ERR_NOMEM. */
+polisi_status polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc);
+
+/* The first token at or after i whose wake bits have one of `bits`, or
+ * doc->ntoks. The document must be classified. */
+static inline size_t polisi__next_wake(const polisi__doc *doc, size_t i, unsigned bits) {
+    const uint8_t *w = doc->wake;
+    size_t n = doc->ntoks;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+    const uint64_t pattern = (uint64_t)0x0101010101010101u * (uint8_t)bits;
+    for (; i < n; i += 8) { /* the 8 zero bytes after the last token end the run */
+        uint64_t x;
+        memcpy(&x, w + i, 8);
+        x &= pattern;
+        if (x)
+            return i + (size_t)__builtin_ctzll(x) / 8;
+    }
+    return n;
+#else
+    while (i < n && !(w[i] & bits))
+        i++;
+    return i;
+#endif
+}
 
 /* The classes of the phrases that start at token i (0 past the end). The
  * document must be classified. */

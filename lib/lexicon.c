@@ -29,6 +29,7 @@ typedef struct lex_slot {
     uint32_t group;   /* group index + 1; 0 = empty slot */
     uint32_t classes; /* the group's */
     uint32_t key_off, key_len; /* the first word's key, compared in place */
+    uint32_t wake;             /* POLISI__WAKE_* bits of the group's classes */
 } lex_slot;
 
 struct polisi__lexicon {
@@ -47,6 +48,9 @@ struct polisi__lexicon {
      * group. 8 KiB, so it stays in the L1 cache while the table (tens of
      * KiB with the gazetteer) does not: most tokens are turned away here. */
     uint64_t *filter;
+    /* Wake bits by token kind and by token flags (polisi__lexicon_set_wake). */
+    uint8_t kind_wake[8];
+    uint8_t flag_wake[256];
     /* Tokens of the phrase being added. Reused from phrase to phrase, so that
      * adding thousands of phrases costs a handful of allocations (which also
      * keeps the allocation-failure tests of extractor creation short). */
@@ -341,15 +345,36 @@ static inline const lex_slot *find_slot(const polisi__lexicon *lex, const polisi
     }
 }
 
-void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc) {
+void polisi__lexicon_set_wake(polisi__lexicon *lex, const polisi__wake_rule *rules, size_t n) {
+    memset(lex->kind_wake, 0, sizeof lex->kind_wake);
+    memset(lex->flag_wake, 0, sizeof lex->flag_wake);
+    for (size_t r = 0; r < n && r < 8; r++) {
+        uint8_t bit = (uint8_t)(1u << r);
+        for (size_t k = 0; k < 8; k++)
+            if (rules[r].kinds & (1u << k))
+                lex->kind_wake[k] |= bit;
+        for (size_t f = 0; f < 256; f++)
+            if (f & rules[r].flags)
+                lex->flag_wake[f] |= bit;
+        for (size_t slot = 0; lex->table && slot <= lex->table_mask; slot++)
+            if (lex->table[slot].classes & rules[r].classes)
+                lex->table[slot].wake |= bit;
+    }
+}
+
+polisi_status polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc) {
+    if (polisi__grow(doc->alloc, (void **)&doc->wake, &doc->wake_cap, doc->ntoks + 8, 1))
+        return POLISI_ERR_NOMEM;
+    memset(doc->wake + doc->ntoks, 0, 8);
     doc->classified = 1;
-    if (!lex->filter) /* an empty lexicon: nothing starts anywhere */
-        return;
-    for (polisi__token *t = doc->toks, *end = doc->toks + doc->ntoks; t < end; t++) {
-        const lex_slot *s = find_slot(lex, doc, t);
+    uint8_t *wake = doc->wake;
+    for (polisi__token *t = doc->toks, *end = doc->toks + doc->ntoks; t < end; t++, wake++) {
+        const lex_slot *s = lex->filter ? find_slot(lex, doc, t) : NULL;
         t->group = s ? s->group : 0;
         t->classes = s ? s->classes : 0;
+        *wake = (uint8_t)((s ? s->wake : 0) | lex->kind_wake[t->kind & 7] | lex->flag_wake[t->flags]);
     }
+    return POLISI_OK;
 }
 
 /* The longest entry of class cls that starts at token i. */

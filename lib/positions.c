@@ -631,17 +631,13 @@ static size_t try_post(polisi__ctx *ctx, size_t i, polisi_status *st) {
 polisi_status polisi__positions_find(polisi__ctx *ctx) {
     const polisi__doc *doc = ctx->doc;
     /* A post starts with an acting prefix (try_post), a whole post
-     * (whole_post) or a head (composed_post): a token that starts none of
-     * them is skipped without a call. */
-    const uint32_t start = POLISI__LEX_BIT(POLISI__LEX_ACTING) |
-                           POLISI__LEX_BIT(POLISI__LEX_POSITION) |
-                           POLISI__LEX_BIT(POLISI__LEX_POS_HEAD);
+     * (whole_post) or a head (composed_post): the wake rule of positions
+     * in extract.c; every other token is skipped without a call. */
     const polisi__token *toks = doc->toks;
     size_t ntoks = doc->ntoks;
     for (size_t i = 0; i < ntoks;) {
         if (doc->classified) {
-            while (i < ntoks && !(toks[i].classes & start))
-                i++;
+            i = polisi__next_wake(doc, i, POLISI__WAKE_POSITION);
             if (i == ntoks)
                 break;
         }

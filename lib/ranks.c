@@ -364,13 +364,12 @@ static size_t try_rank(polisi__ctx *ctx, size_t i, polisi_status *st) {
 
 polisi_status polisi__ranks_find(polisi__ctx *ctx) {
     const polisi__doc *doc = ctx->doc;
-    const polisi__token *toks = doc->toks; /* locals: the skip loop keeps them in registers */
+    const polisi__token *toks = doc->toks;
     size_t ntoks = doc->ntoks;
     for (size_t i = 0; i < ntoks;) {
-        /* every rank starts with a rank phrase: the classes bit is the
-         * lexicon match's own first test, done here in a loop of its own */
-        while (i < ntoks && !(toks[i].classes & POLISI__LEX_BIT(POLISI__LEX_RANK)))
-            i++;
+        /* every rank starts with a rank phrase (the wake rule): the tokens
+         * before the next one are skipped eight at a time */
+        i = polisi__next_wake(doc, i, POLISI__WAKE_RANK);
         if (i >= ntoks)
             break;
         if (toks[i].kind != POLISI__TOK_WORD) {

@@ -735,6 +735,7 @@ void polisi__doc_fit(polisi__doc *doc) {
 
 void polisi__doc_free(polisi__doc *doc) {
     POLISI__ASAN_UNPOISON(doc->toks, doc->cap * sizeof *doc->toks);
+    polisi__free(doc->alloc, doc->wake);
     polisi__free(doc->alloc, doc->toks);
     polisi__free(doc->alloc, doc->keys);
     memset(doc, 0, sizeof *doc);

@@ -589,15 +589,13 @@ static int may_start(const polisi__doc *doc, const polisi__token *t, size_t i, s
 
 polisi_status polisi__titles_find(polisi__ctx *ctx) {
     const polisi__doc *doc = ctx->doc;
-    const polisi__token *toks = doc->toks; /* locals: the skip loop keeps them in registers */
+    const polisi__token *toks = doc->toks;
     size_t ntoks = doc->ntoks;
     size_t run_end = 0; /* one past the last suffix title; 0: none yet */
     for (size_t i = 0; i < ntoks;) {
-        /* nearly every token starts no known shape and has no capital: a
-         * loop of its own, two bit tests a token */
-        while (i < ntoks && !(toks[i].classes & POLISI__LEX_BIT(POLISI__LEX_TITLE)) &&
-               !(toks[i].flags & POLISI__TF_CAP))
-            i++;
+        /* nearly every token starts no known shape and has no capital (the
+         * wake rule): skipped eight at a time */
+        i = polisi__next_wake(doc, i, POLISI__WAKE_TITLE);
         if (i >= ntoks)
             break;
         if (!may_start(doc, &toks[i], i, run_end)) {

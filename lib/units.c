@@ -122,11 +122,8 @@ static const char *const unit_cues[] = {
     "sat", "satuan", "dit", "direktorat", "bid", "bidang", "si", "seksi", /* read_prefixed_func */
 };
 
-/* The classes of the tokens a unit can start at: a level word, a functional
- * unit, a function word (read_bare_func) or a cue above. */
-#define UNIT_START                                                                                 \
-    (POLISI__LEX_BIT(POLISI__LEX_UNIT) | POLISI__LEX_BIT(POLISI__LEX_SATKER) |                     \
-     POLISI__LEX_BIT(POLISI__LEX_POS_FUNC) | POLISI__LEX_BIT(POLISI__LEX_CUE_UNIT))
+/* The classes of the tokens a unit can start at (units.h). */
+#define UNIT_START POLISI__UNIT_START
 
 /* The gazetteer is searched by binary search: a table edited out of order
  * would miss names silently, so creation checks the order (about 50 us). */
@@ -851,8 +848,7 @@ polisi_status polisi__units_find(polisi__ctx *ctx) {
     for (size_t i = 0; i < ntoks;) {
         /* nearly every token starts no unit: skip them in a tight loop */
         if (doc->classified) {
-            while (i < ntoks && !(toks[i].classes & UNIT_START))
-                i++;
+            i = polisi__next_wake(doc, i, POLISI__WAKE_UNIT);
             if (i == ntoks)
                 break;
         }

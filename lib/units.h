@@ -37,6 +37,13 @@ enum polisi__func_id {
     POLISI__FUNC_COUNT
 };
 
+/* The classes of the tokens a unit can start at: a level word, a functional
+ * unit, a function word (read_bare_func) or a cue word of units.c
+ * (unit_cues). */
+#define POLISI__UNIT_START                                                                         \
+    (POLISI__LEX_BIT(POLISI__LEX_UNIT) | POLISI__LEX_BIT(POLISI__LEX_SATKER) |                     \
+     POLISI__LEX_BIT(POLISI__LEX_POS_FUNC) | POLISI__LEX_BIT(POLISI__LEX_CUE_UNIT))
+
 /* A unit read from the tokens (nothing is emitted). */
 typedef struct polisi__unit {
     size_t end;            /* the token after the unit */

@@ -320,6 +320,32 @@ static void test_resolve_order(void **state) {
     }
 }
 
+/* polisi__next_wake skips eight tokens a step: it must stop at the first
+ * token with one of the bits asked for, wherever it stands in a group of
+ * eight, and at ntoks when none follows. */
+static void test_next_wake(void **state) {
+    (void)state;
+    polisi__doc doc;
+    memset(&doc, 0, sizeof doc);
+    uint8_t wake[40 + 8];
+    memset(wake, 0, sizeof wake);
+    doc.wake = wake;
+    doc.ntoks = 40;
+    wake[3] = POLISI__WAKE_DATE;
+    wake[9] = POLISI__WAKE_RANK | POLISI__WAKE_TIME;
+    wake[17] = POLISI__WAKE_RANK;
+    wake[39] = POLISI__WAKE_UNIT;
+    assert_int_equal(polisi__next_wake(&doc, 0, POLISI__WAKE_RANK), 9);
+    assert_int_equal(polisi__next_wake(&doc, 9, POLISI__WAKE_RANK), 9);
+    assert_int_equal(polisi__next_wake(&doc, 10, POLISI__WAKE_RANK), 17);
+    assert_int_equal(polisi__next_wake(&doc, 18, POLISI__WAKE_RANK), 40);
+    assert_int_equal(polisi__next_wake(&doc, 0, POLISI__WAKE_DATE | POLISI__WAKE_TIME), 3);
+    assert_int_equal(polisi__next_wake(&doc, 4, POLISI__WAKE_DATE | POLISI__WAKE_TIME), 9);
+    assert_int_equal(polisi__next_wake(&doc, 0, POLISI__WAKE_UNIT), 39);
+    assert_int_equal(polisi__next_wake(&doc, 0, POLISI__WAKE_POSITION), 40);
+    assert_int_equal(polisi__next_wake(&doc, 40, POLISI__WAKE_UNIT), 40);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_words_numbers_punct),   cmocka_unit_test(test_nbsp_crlf_keep_offsets),
@@ -327,7 +353,7 @@ int main(void) {
         cmocka_unit_test(test_invalid_utf8_and_nul),  cmocka_unit_test(test_empty_and_spaces_only),
         cmocka_unit_test(test_lexicon_longest_match), cmocka_unit_test(test_arena_and_grow),
         cmocka_unit_test(test_valid_date),            cmocka_unit_test(test_block_scan_agrees),
-        cmocka_unit_test(test_resolve_order),
+        cmocka_unit_test(test_resolve_order),         cmocka_unit_test(test_next_wake),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
