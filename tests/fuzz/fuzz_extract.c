@@ -461,11 +461,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 /* ---- replay (no libFuzzer) ---- */
 
 #ifndef POLISI_LIBFUZZER
-#include <dirent.h>
-#include <sys/stat.h>
-
-static size_t replayed;
-
 static void free_extractors(void) {
     for (int v = 0; v < 8; v++) {
         polisi_extractor_free(extractors[v]);
@@ -474,107 +469,9 @@ static void free_extractors(void) {
     CHECK(chaos.live == 0, "%ld blocks of the chaos allocator never freed", chaos.live);
 }
 
-static int replay_file(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        return -1;
-    }
-    size_t cap = 4096, n = 0;
-    uint8_t *data = malloc(cap);
-    size_t k;
-    while (data && (k = fread(data + n, 1, cap - n, f)) > 0) {
-        n += k;
-        if (n == cap) {
-            uint8_t *p = realloc(data, cap *= 2);
-            if (!p)
-                free(data);
-            data = p;
-        }
-    }
-    int bad = ferror(f) || !data;
-    fclose(f);
-    if (bad) {
-        fprintf(stderr, "%s: read error\n", path);
-        free(data);
-        return -1;
-    }
-    LLVMFuzzerTestOneInput(data, n);
-    free(data);
-    replayed++;
-    return 0;
-}
-
-static int name_cmp(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* A file, or every file under a directory (sorted, recursively; dot files
- * such as .gitignore are skipped). */
-static int replay(const char *path) {
-    struct stat sb;
-    if (stat(path, &sb) != 0) {
-        perror(path);
-        return -1;
-    }
-    if (!S_ISDIR(sb.st_mode))
-        return replay_file(path);
-    DIR *d = opendir(path);
-    if (!d) {
-        perror(path);
-        return -1;
-    }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    int rc = 0;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.')
-            continue;
-        if (n == cap) {
-            char **p = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof *names);
-            if (!p) {
-                rc = -1;
-                break;
-            }
-            names = p;
-        }
-        size_t l = strlen(path) + strlen(de->d_name) + 2;
-        names[n] = malloc(l);
-        if (!names[n]) {
-            rc = -1;
-            break;
-        }
-        snprintf(names[n++], l, "%s/%s", path, de->d_name);
-    }
-    closedir(d);
-    if (n)
-        qsort(names, n, sizeof *names, name_cmp);
-    for (size_t i = 0; i < n; i++) {
-        if (rc == 0 && replay(names[i]) != 0)
-            rc = -1;
-        free(names[i]);
-    }
-    free(names);
-    return rc;
-}
+#include "replay.h"
 
 int main(int argc, char **argv) {
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s FILE-OR-DIR...\n(replays inputs of the polisi fuzzer)\n",
-                argv[0]);
-        return 2;
-    }
-    int rc = 0;
-    for (int i = 1; i < argc; i++)
-        if (replay(argv[i]) != 0)
-            rc = 1;
-    free_extractors();
-    printf("fuzz_replay: %zu input(s) replayed, every invariant held\n", replayed);
-    if (replayed == 0) {
-        fprintf(stderr, "fuzz_replay: no input found\n");
-        return 1;
-    }
-    return rc;
+    return replay_main(argc, argv, "fuzz_replay", "every invariant held", free_extractors);
 }
 #endif
