@@ -286,18 +286,6 @@ static inline int word_is_token(const polisi__lexicon *lex, uint32_t w, const po
            same_key(lex->keys + lw->off, doc->keys + t->key, lw->len);
 }
 
-/* The group whose first word is token i's key, probing from `slot`, where
- * the probe found the token's hash. */
-static const lex_group *find_group_from(const polisi__lexicon *lex, const polisi__doc *doc,
-                                        size_t i, size_t slot) {
-    uint32_t hash = doc->toks[i].hash;
-    for (const lex_slot *s; (s = &lex->table[slot])->group != 0;
-         slot = (slot + 1) & lex->table_mask)
-        if (s->hash == hash && word_is_token(lex, lex->groups[s->group - 1].word, doc, i))
-            return &lex->groups[s->group - 1];
-    return NULL;
-}
-
 /* The rest of entry e matches the tokens after i, on the same line. */
 static int rest_matches(const polisi__lexicon *lex, const polisi__lex_entry *e,
                         const polisi__doc *doc, size_t i) {
@@ -310,22 +298,6 @@ static int rest_matches(const polisi__lexicon *lex, const polisi__lex_entry *e,
             return 0;
     }
     return 1;
-}
-
-/* The group that token i starts, or NULL: its hash turned away by the
- * filter (most tokens), an empty slot met before a slot with its hash, or
- * the words compared. */
-static const lex_group *find_group(const polisi__lexicon *lex, const polisi__doc *doc, size_t i) {
-    uint32_t hash = doc->toks[i].hash;
-    if (!lex->filter || !filter_has(lex->filter, hash))
-        return NULL;
-    for (size_t slot = hash & lex->table_mask;; slot = (slot + 1) & lex->table_mask) {
-        const lex_slot *s = &lex->table[slot];
-        if (s->group == 0)
-            return NULL;
-        if (s->hash == hash)
-            return find_group_from(lex, doc, i, slot);
-    }
 }
 
 /* The slot of the group whose first word is token t's key, or NULL. The
@@ -343,6 +315,13 @@ static inline const lex_slot *find_slot(const polisi__lexicon *lex, const polisi
             same_key(lex->keys + s->key_off, doc->keys + t->key, t->key_len))
             return s;
     }
+}
+
+/* The group that token i starts, or NULL; for a document that is not
+ * classified (classify keeps the group in the token). */
+static const lex_group *find_group(const polisi__lexicon *lex, const polisi__doc *doc, size_t i) {
+    const lex_slot *s = lex->filter ? find_slot(lex, doc, &doc->toks[i]) : NULL;
+    return s ? &lex->groups[s->group - 1] : NULL;
 }
 
 void polisi__lexicon_set_wake(polisi__lexicon *lex, const polisi__wake_rule *rules, size_t n) {
