@@ -636,11 +636,9 @@ polisi_status polisi__positions_find(polisi__ctx *ctx) {
     const polisi__token *toks = doc->toks;
     size_t ntoks = doc->ntoks;
     for (size_t i = 0; i < ntoks;) {
-        if (doc->classified) {
-            i = polisi__next_wake(doc, i, POLISI__WAKE_POSITION);
-            if (i == ntoks)
-                break;
-        }
+        i = polisi__next_wake(doc, i, POLISI__WAKE_POSITION);
+        if (i == ntoks)
+            break;
         polisi_status st = POLISI_OK;
         size_t next = toks[i].kind == POLISI__TOK_WORD ? try_post(ctx, i, &st) : i;
         if (st != POLISI_OK)

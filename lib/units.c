@@ -114,16 +114,13 @@ static polisi_status add_glued_poldas(polisi__lexicon *lex) {
 /* The plain words a unit can start with besides the phrases of units.def:
  * "Mako"/"Markas" (polisi__unit_read), the words of read_subunit and of
  * read_prefixed_func. Registered as cues so that a token that starts no unit
- * is skipped with one bit test (UNIT_START); a word read there and missing
+ * is skipped with one bit test (POLISI__UNIT_START, units.h); a word read there and missing
  * here would never be read. */
 static const char *const unit_cues[] = {
     "mako", "markas",                                            /* polisi__unit_read */
     "unit", "subdit", "subden", "subbid", "subbag",              /* read_subunit */
     "sat", "satuan", "dit", "direktorat", "bid", "bidang", "si", "seksi", /* read_prefixed_func */
 };
-
-/* The classes of the tokens a unit can start at (units.h). */
-#define UNIT_START POLISI__UNIT_START
 
 /* The gazetteer is searched by binary search: a table edited out of order
  * would miss names silently, so creation checks the order (about 50 us). */
@@ -807,7 +804,7 @@ int polisi__unit_read(polisi__ctx *ctx, size_t i, polisi__unit *u, polisi_status
         return 0;
     /* what the token may start (all when the document is not classified) */
     uint32_t classes = doc->classified ? doc->toks[i].classes : ~0u;
-    if (!(classes & UNIT_START))
+    if (!(classes & POLISI__UNIT_START))
         return 0;
     size_t m = polisi__lexicon_match(ctx->ex->lex, doc, i, POLISI__LEX_UNIT, &e);
     if (m)
@@ -846,12 +843,10 @@ polisi_status polisi__units_find(polisi__ctx *ctx) {
     const polisi__token *toks = doc->toks;
     size_t ntoks = doc->ntoks;
     for (size_t i = 0; i < ntoks;) {
-        /* nearly every token starts no unit: skip them in a tight loop */
-        if (doc->classified) {
-            i = polisi__next_wake(doc, i, POLISI__WAKE_UNIT);
-            if (i == ntoks)
-                break;
-        }
+        /* nearly every token starts no unit: skipped eight at a time */
+        i = polisi__next_wake(doc, i, POLISI__WAKE_UNIT);
+        if (i == ntoks)
+            break;
         polisi__unit u;
         polisi_status st = POLISI_OK;
         if (toks[i].kind == POLISI__TOK_WORD && polisi__unit_read(ctx, i, &u, &st) &&
