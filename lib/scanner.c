@@ -340,6 +340,33 @@ static inline __m128i byte_range(__m128i c, char lo, char hi) { /* lo <= c <= hi
                          _mm_cmplt_epi8(c, _mm_set1_epi8((char)(hi + 1))));
 }
 
+/* The bytes of a key of length 0..15 in its two 64-bit words. */
+static const uint64_t key_mask[16][2] = {
+    {0x0u, 0x0u}, {0xffu, 0x0u},
+    {0xffffu, 0x0u}, {0xffffffu, 0x0u},
+    {0xffffffffu, 0x0u}, {0xffffffffffu, 0x0u},
+    {0xffffffffffffu, 0x0u}, {0xffffffffffffffu, 0x0u},
+    {0xffffffffffffffffu, 0x0u}, {0xffffffffffffffffu, 0xffu},
+    {0xffffffffffffffffu, 0xffffu}, {0xffffffffffffffffu, 0xffffffu},
+    {0xffffffffffffffffu, 0xffffffffu}, {0xffffffffffffffffu, 0xffffffffffu},
+    {0xffffffffffffffffu, 0xffffffffffffu}, {0xffffffffffffffffu, 0xffffffffffffffu},
+};
+
+/* The key of the 16 bytes c (capitals, in `up`, moved down to small
+ * letters), stored to k: 16 bytes written, only the key's length kept. */
+static inline __m128i store_key16(__m128i c, __m128i up, char *k) {
+    __m128i key = _mm_add_epi8(c, _mm_and_si128(up, _mm_set1_epi8(0x20)));
+    _mm_storeu_si128((__m128i *)(void *)k, key);
+    return key;
+}
+
+/* polisi__hash of the first n < 16 bytes of a key held in a vector. */
+static inline uint32_t hash_key16(__m128i key, unsigned n) {
+    uint64_t lo = (uint64_t)_mm_cvtsi128_si64(key);
+    uint64_t hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(key, key));
+    return hash_short(lo & key_mask[n][0], hi & key_mask[n][1], n);
+}
+
 /* Reads the word at p from the 16 bytes there (all inside the text) with a
  * handful of vector instructions and no branch per byte: the masks of
  * capitals, small letters and digits give its length, its case and, with
@@ -353,16 +380,11 @@ static inline int read_word16(const unsigned char *p, char *k, ascii_word *w) {
     unsigned n = (unsigned)__builtin_ctz(~(unsigned)_mm_movemask_epi8(word));
     if (n >= 16)
         return 0;
-    __m128i key = _mm_add_epi8(c, _mm_and_si128(up, _mm_set1_epi8(0x20)));
-    _mm_storeu_si128((__m128i *)(void *)k, key);
+    __m128i key = store_key16(c, up, k);
     unsigned in = (1u << n) - 1;
     unsigned mu = (unsigned)_mm_movemask_epi8(up) & in, ml = (unsigned)_mm_movemask_epi8(low) & in;
-    uint64_t lo = (uint64_t)_mm_cvtsi128_si64(key);
-    uint64_t hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(key, key));
-    lo &= n >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * n)) - 1;
-    hi &= n > 8 ? ((uint64_t)1 << (8 * (n - 8))) - 1 : 0;
     w->end = n;
-    w->hash = hash_short(lo, hi, n);
+    w->hash = hash_key16(key, n);
     w->seen = (mu ? LETTER_UPPER : 0) | (ml ? LETTER_LOWER : 0);
     unsigned letters = mu | ml;
     w->first_upper = letters ? (mu & letters & (0u - letters)) != 0 : -1;
@@ -424,18 +446,6 @@ static void classify_block(const unsigned char *p, int next_lf, block_masks *m) 
     m->lines = nl | (cr & ~(nl >> 1 | (uint64_t)next_lf << 63));
 }
 
-/* The bytes of a key of length 0..15 in its two 64-bit words. */
-static const uint64_t key_mask[16][2] = {
-    {0x0u, 0x0u}, {0xffu, 0x0u},
-    {0xffffu, 0x0u}, {0xffffffu, 0x0u},
-    {0xffffffffu, 0x0u}, {0xffffffffffu, 0x0u},
-    {0xffffffffffffu, 0x0u}, {0xffffffffffffffu, 0x0u},
-    {0xffffffffffffffffu, 0x0u}, {0xffffffffffffffffu, 0xffu},
-    {0xffffffffffffffffu, 0xffffu}, {0xffffffffffffffffu, 0xffffffu},
-    {0xffffffffffffffffu, 0xffffffffu}, {0xffffffffffffffffu, 0xffffffffffu},
-    {0xffffffffffffffffu, 0xffffffffffffu}, {0xffffffffffffffffu, 0xffffffffffffffu},
-};
-
 /* Scans the tokens that lie wholly in the 64 bytes at sc->pos (which must
  * be followed by at least 16 more bytes of text) and advances past them.
  * Returns the bytes consumed: 0 when scan_one must take the next token, or
@@ -488,12 +498,9 @@ static long scan_block(scan *sc) {
         }
         unsigned len = n + (n == 0);
         __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + b));
-        __m128i key = _mm_add_epi8(c, _mm_and_si128(byte_range(c, 'A', 'Z'), _mm_set1_epi8(0x20)));
-        _mm_storeu_si128((__m128i *)(void *)(keys + keys_len), key);
+        __m128i key = store_key16(c, byte_range(c, 'A', 'Z'), keys + keys_len);
         if (len < 16) {
-            uint64_t lo = (uint64_t)_mm_cvtsi128_si64(key);
-            uint64_t hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(key, key));
-            t->hash = hash_short(lo & key_mask[len][0], hi & key_mask[len][1], len);
+            t->hash = hash_key16(key, len);
         } else {
             ascii_word w;
             read_word(p + b, len, keys + keys_len, &w);

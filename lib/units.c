@@ -113,9 +113,9 @@ static polisi_status add_glued_poldas(polisi__lexicon *lex) {
 
 /* The plain words a unit can start with besides the phrases of units.def:
  * "Mako"/"Markas" (polisi__unit_read), the words of read_subunit and of
- * read_prefixed_func. Registered as cues so that a token that starts no unit
- * is skipped with one bit test (POLISI__UNIT_START, units.h); a word read there and missing
- * here would never be read. */
+ * read_prefixed_func. Registered as cues so that a token that starts no
+ * unit is skipped with one bit test (POLISI__UNIT_START, units.h); a word
+ * read there and missing here would never be read. */
 static const char *const unit_cues[] = {
     "mako", "markas",                                            /* polisi__unit_read */
     "unit", "subdit", "subden", "subbid", "subbag",              /* read_subunit */
