@@ -315,7 +315,6 @@ struct polisi_entity {
     uint32_t start, end;               /* bytes */
     uint32_t tok_begin, tok_end;       /* tokens [begin, end), for assembly */
     uint8_t type;
-    uint8_t dropped;                   /* set while resolving */
     uint32_t seq;                      /* the order of addition, while sorting */
     int32_t grade;                     /* POLISI__NO_INT when absent */
     int8_t retired, weekday_ok;        /* -1 absent, 0, 1 */
