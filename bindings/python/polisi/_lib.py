@@ -211,25 +211,23 @@ def strerror(code: int) -> str:
     return lib.polisi_strerror(code).decode("utf-8", "replace")
 
 
-def type_names() -> List[str]:
-    """The JSON names of the entity types, in polisi_type order (1, 2, ...)."""
+def _names(name_of, first: int) -> List[str]:
+    """name_of(first), name_of(first + 1), ... up to the first NULL."""
     names = []
-    i = 1
+    i = first
     while True:
-        n = lib.polisi_type_name(i)
+        n = name_of(i)
         if not n:
             return names
         names.append(n.decode("ascii"))
         i += 1
+
+
+def type_names() -> List[str]:
+    """The JSON names of the entity types, in polisi_type order (1, 2, ...)."""
+    return _names(lib.polisi_type_name, 1)
 
 
 def field_names() -> List[str]:
     """The JSON names of the fields, in polisi_field order (0, 1, ...)."""
-    names = []
-    i = 0
-    while True:
-        n = lib.polisi_field_name(i)
-        if not n:
-            return names
-        names.append(n.decode("ascii"))
-        i += 1
+    return _names(lib.polisi_field_name, 0)
