@@ -156,7 +156,7 @@ polisi_status polisi_extract(const polisi_extractor *ex, const char *text, size_
     /* Tokens point into the result's copy, which lives as long as they do. */
     st = polisi__scan(&doc, res->text, len, &ex->opts.alloc);
     if (st == POLISI_OK) {
-        polisi__doc_fit(&doc);
+        polisi__doc_guard_spare(&doc);
         st = polisi__lexicon_classify(ex->lex, &doc);
     }
     if (st == POLISI_OK) {

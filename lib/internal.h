@@ -134,7 +134,7 @@ void polisi__doc_free(polisi__doc *doc);
 /* Marks the spare capacity after the last token unreadable for
  * AddressSanitizer, so that a recognizer reading past the last token is
  * reported (valgrind reports it too: that memory was never written). */
-void polisi__doc_fit(polisi__doc *doc);
+void polisi__doc_guard_spare(polisi__doc *doc);
 
 #if defined(__SANITIZE_ADDRESS__)
 #define POLISI__ASAN 1

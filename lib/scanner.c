@@ -734,7 +734,7 @@ polisi_status polisi__scan_bytewise(polisi__doc *doc, const char *text, size_t l
     return scan_text(doc, text, len, alloc, 0);
 }
 
-void polisi__doc_fit(polisi__doc *doc) {
+void polisi__doc_guard_spare(polisi__doc *doc) {
     /* Poisoned rather than given back: a realloc per call cost more than
      * the rest of the call's allocations together. */
     POLISI__ASAN_POISON(doc->toks + doc->ntoks, (doc->cap - doc->ntoks) * sizeof *doc->toks);
