@@ -33,7 +33,7 @@ static const recognizer recognizers[] = {
     {BIT(TIME), 1, polisi__times_register, polisi__times_find,
      POLISI__WAKE_TIME, {LEX(CUE_TIME), KIND(NUMBER), 0}},
     {BIT(TITLE) | BIT(PERSON), 1, polisi__titles_register, polisi__titles_find,
-     POLISI__WAKE_TITLE, {LEX(TITLE), 0, POLISI__TF_CAP}},
+     POLISI__WAKE_TITLE, {LEX(TITLE) | LEX(CUE_TITLE), 0, 0}},
     {BIT(UNIT) | BIT(PERSON), 1, polisi__units_register, polisi__units_find,
      POLISI__WAKE_UNIT, {POLISI__UNIT_START, 0, 0}},
     {BIT(POSITION) | BIT(PERSON), 1, polisi__positions_register, polisi__positions_find,

@@ -107,7 +107,17 @@ static polisi_status add_variants(polisi__lexicon *lex, const char *p, uint32_t 
     return POLISI_OK;
 }
 
+/* The first groups of the open patterns (read_pattern's heads: "S.",
+ * "M.", "Sp.", "A.Md."), as keys: cues, so that titles wake at them and at
+ * the known shapes only, not at every capitalized word. */
+static const char *const pattern_heads[] = {"s", "m", "sp", "a"};
+
 polisi_status polisi__titles_register(polisi__lexicon *lex) {
+    for (size_t h = 0; h < sizeof pattern_heads / sizeof pattern_heads[0]; h++) {
+        polisi_status st = polisi__lexicon_add(lex, pattern_heads[h], POLISI__LEX_CUE_TITLE, 0, 0);
+        if (st != POLISI_OK)
+            return st;
+    }
     for (uint32_t t = 0; t < NTITLES; t++) {
         const char *code = titles[t].code;
         polisi_status st = POLISI_OK;
@@ -575,7 +585,9 @@ static polisi_status emit(polisi__ctx *ctx, const title_match *mt) {
  * classes bit), or it is a capitalized word that starts an open pattern
  * ("S."/"M."/"Sp."/"A.Md.": read_pattern's heads, at most two bytes) or
  * stands within two tokens after a suffix title (continues_run). Every
- * other token is skipped here, before read_prefix and read_suffix. */
+ * other token is skipped here, before read_prefix and read_suffix. The
+ * wake rule (the TITLE and CUE_TITLE classes) lets through the first two
+ * kinds and a few more; the third is read without it. */
 static int may_start(const polisi__doc *doc, const polisi__token *t, size_t i, size_t run_end) {
     if (t->classes & POLISI__LEX_BIT(POLISI__LEX_TITLE))
         return 1;
@@ -593,9 +605,12 @@ polisi_status polisi__titles_find(polisi__ctx *ctx) {
     size_t ntoks = doc->ntoks;
     size_t run_end = 0; /* one past the last suffix title; 0: none yet */
     for (size_t i = 0; i < ntoks;) {
-        /* nearly every token starts no known shape and has no capital (the
-         * wake rule): skipped eight at a time */
-        i = polisi__next_wake(doc, i, POLISI__WAKE_TITLE);
+        /* nearly every token starts no known shape and no open pattern
+         * (the wake rule): skipped eight at a time, but for the two tokens
+         * after a suffix title, where a run of titles may go on with any
+         * capitalized word (read_run_extra) */
+        if (!(run_end && i - run_end <= 2))
+            i = polisi__next_wake(doc, i, POLISI__WAKE_TITLE);
         if (i >= ntoks)
             break;
         if (!may_start(doc, &toks[i], i, run_end)) {
