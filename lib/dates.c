@@ -32,6 +32,11 @@ polisi_status polisi__dates_register(polisi__lexicon *lex) {
     polisi_status st = polisi__calendar_register(lex);
     if (st == POLISI_OK)
         st = polisi__calendar_register_cues(lex, START_KINDS, POLISI__LEX_CUE_DATE);
+    /* "(" starts a bracketed date: a cue too, so that the wake rule of
+     * dates (extract.c) takes no other punctuation, which is a tenth of
+     * all tokens and starts no date. */
+    if (st == POLISI_OK)
+        st = polisi__lexicon_add(lex, "(", POLISI__LEX_CUE_DATE, 0, 0);
     return st;
 }
 
@@ -1080,16 +1085,17 @@ static polisi_status emit(polisi__ctx *ctx, const dspan *s) {
 }
 
 /* Token i may start a date: a cue (the first word of a date word that may
- * start one, START_KINDS), a number, or "(". A number or "(" must have
- * after it what every form read there needs (point_at, point_range): a
- * number or a date word (a weekday, a month) after "("; a separator ("/",
- * "-", "."), a month, "hari" or a range word ("hingga", "s.d.") after a
- * number of at most four digits. One or two tests skip every other token. */
+ * start one, START_KINDS, or "("), or a number (the wake rule of dates
+ * takes these and nothing else). A number or "(" must have after it what
+ * every form read there needs (point_at, point_range): a number or a date
+ * word (a weekday, a month) after "("; a separator ("/", "-", "."), a
+ * month, "hari" or a range word ("hingga", "s.d.") after a number of at
+ * most four digits. One or two tests skip every other token. */
 static inline int may_start(const polisi__doc *doc, size_t i) {
     const polisi__token *t = &doc->toks[i];
-    if (t->classes & POLISI__LEX_BIT(POLISI__LEX_CUE_DATE))
-        return 1;
-    if (t->kind == POLISI__TOK_WORD || i + 1 >= doc->ntoks)
+    if (t->kind == POLISI__TOK_WORD)
+        return (t->classes & POLISI__LEX_BIT(POLISI__LEX_CUE_DATE)) != 0;
+    if (i + 1 >= doc->ntoks)
         return 0;
     const polisi__token *next = t + 1;
     int next_dateword = (next->classes & POLISI__LEX_BIT(POLISI__LEX_DATEWORD)) != 0;
@@ -1097,7 +1103,8 @@ static inline int may_start(const polisi__doc *doc, size_t i) {
         char c = next->kind == POLISI__TOK_PUNCT && next->key_len == 1 ? doc->keys[next->key] : 0;
         return t->key_len <= 4 && (c == '/' || c == '-' || c == '.' || next_dateword);
     }
-    return t->kind == POLISI__TOK_PUNCT && t->key_len == 1 && doc->keys[t->key] == '(' &&
+    /* "(", the only punctuation cue */
+    return (t->classes & POLISI__LEX_BIT(POLISI__LEX_CUE_DATE)) &&
            (next->kind == POLISI__TOK_NUMBER || next_dateword);
 }
 

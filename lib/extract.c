@@ -26,10 +26,9 @@ typedef struct recognizer {
 static const recognizer recognizers[] = {
     {BIT(RANK) | BIT(PERSON), 1, polisi__ranks_register, polisi__ranks_find,
      POLISI__WAKE_RANK, {LEX(RANK), 0, 0}},
-    /* a date word or a number, or "(" before one: the punctuation is told
-     * apart by dates.c */
+    /* a date word or a number, or "(" before one ("(" is a CUE_DATE) */
     {BIT(DATE), 1, polisi__dates_register, polisi__dates_find,
-     POLISI__WAKE_DATE, {LEX(CUE_DATE), KIND(NUMBER) | KIND(PUNCT), 0}},
+     POLISI__WAKE_DATE, {LEX(CUE_DATE), KIND(NUMBER), 0}},
     {BIT(TIME), 1, polisi__times_register, polisi__times_find,
      POLISI__WAKE_TIME, {LEX(CUE_TIME), KIND(NUMBER), 0}},
     {BIT(TITLE) | BIT(PERSON), 1, polisi__titles_register, polisi__titles_find,
