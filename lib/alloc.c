@@ -55,7 +55,20 @@ void polisi__arena_init(polisi__arena *arena, const polisi_allocator *alloc) {
     arena->alloc = alloc;
 }
 
+void polisi__arena_init_buffer(polisi__arena *arena, const polisi_allocator *alloc, void *buf,
+                               size_t size) {
+    polisi__arena_init(arena, alloc);
+    if (!buf || size <= ARENA_HEADER)
+        return;
+    polisi__arena_block *b = buf;
+    b->next = NULL;
+    arena->head = arena->borrowed = b;
+    arena->size = (size - ARENA_HEADER) & ~(size_t)(ARENA_ALIGN - 1);
+}
+
 void *polisi__arena_alloc(polisi__arena *arena, size_t size) {
+    if (size > SIZE_MAX - ARENA_ALIGN) /* rounding up would wrap */
+        return NULL;
     size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
     if (!arena->head || arena->size - arena->used < size) {
         size_t bsize = size > ARENA_BLOCK ? size : ARENA_BLOCK;
@@ -88,11 +101,11 @@ char *polisi__arena_strndup(polisi__arena *arena, const char *s, size_t len) {
 
 void polisi__arena_free(polisi__arena *arena) {
     polisi__arena_block *b = arena->head;
-    while (b) {
+    while (b && b != arena->borrowed) { /* the borrowed block is the last */
         polisi__arena_block *next = b->next;
         polisi__free(arena->alloc, b);
         b = next;
     }
-    arena->head = NULL;
+    arena->head = arena->borrowed = NULL;
     arena->used = arena->size = 0;
 }

@@ -100,25 +100,8 @@ void polisi_extractor_free(polisi_extractor *ex) {
 
 static polisi_status new_result(const polisi_extractor *ex, const char *text, size_t len,
                                 polisi_result **out) {
-    const polisi_allocator *a = &ex->opts.alloc;
-    polisi_result *r = polisi__malloc(a, sizeof *r);
-    if (!r)
-        return POLISI_ERR_NOMEM;
-    memset(r, 0, sizeof *r);
-    r->alloc = a;
-    r->max_entities = ex->opts.max_entities;
-    polisi__arena_init(&r->arena, a);
-    r->text = polisi__malloc(a, len + 1);
-    if (!r->text) {
-        polisi_result_free(r);
-        return POLISI_ERR_NOMEM;
-    }
-    if (len)
-        memcpy(r->text, text, len);
-    r->text[len] = '\0';
-    r->len = len;
-    *out = r;
-    return POLISI_OK;
+    *out = polisi__result_new(&ex->opts.alloc, ex->opts.max_entities, text, len);
+    return *out ? POLISI_OK : POLISI_ERR_NOMEM;
 }
 
 static polisi_status run_recognizers(polisi__ctx *ctx, unsigned mask, int phase) {

@@ -34,9 +34,15 @@ typedef struct polisi__arena {
     const polisi_allocator *alloc;
     polisi__arena_block *head;
     size_t used, size; /* of the head block */
+    polisi__arena_block *borrowed; /* the first block, not the arena's to free */
 } polisi__arena;
 
 void polisi__arena_init(polisi__arena *arena, const polisi_allocator *alloc);
+/* The same, with `size` bytes at `buf` (aligned like malloc's) as the first
+ * block, so that a small result needs no allocation of its own for its
+ * strings. The caller owns buf; polisi__arena_free leaves it alone. */
+void polisi__arena_init_buffer(polisi__arena *arena, const polisi_allocator *alloc, void *buf,
+                               size_t size);
 void *polisi__arena_alloc(polisi__arena *arena, size_t size);
 /* Copies len bytes and adds a NUL. */
 char *polisi__arena_strndup(polisi__arena *arena, const char *s, size_t len);
@@ -335,6 +341,9 @@ struct polisi_result {
     size_t json_len, json_cap;
 };
 
+/* A new result holding a copy of text[0, len); NULL without memory. */
+polisi_result *polisi__result_new(const polisi_allocator *alloc, size_t max_entities,
+                                  const char *text, size_t len);
 /* Appends an entity of `type` over tokens [tb, te) of doc (te > tb).
  * Returns it zeroed but for its span, or NULL with *status set. */
 polisi_entity *polisi__result_add(polisi_result *res, const polisi__doc *doc, polisi_type type,
