@@ -108,6 +108,15 @@ static const char *const level_heads[POLISI__LV_COUNT] = {
 
 /* ---- registration ---- */
 
+/* Words after a head that make it a civil post ("Kabag Humas Setda").
+ * Sorted (SORTED_IN): asked after every post. */
+static const char *const civil_words[] = {
+    "bnn", "bnnk", "bnnp", "dinas", "dprd", "kejaksaan", "kejari", "kejati", "kementerian", "kpk",
+    "pemkab", "pemkot", "pemprov", "protokol", "protokoler", "pt", "rsud", "sekretariat", "setda",
+    "setdakab", "setdako", "setdaprov",
+};
+
+
 /* Adds variants; a leading '=' sets HEAD_ALONE. */
 static polisi_status add_heads(polisi__lexicon *lex, const char *variants, uint32_t value) {
     char phrase[80];
@@ -215,7 +224,7 @@ static polisi_status add_satker_heads(polisi__lexicon *lex) {
 }
 
 polisi_status polisi__positions_register(polisi__lexicon *lex) {
-    polisi_status st = POLISI_OK;
+    polisi_status st = WORDS_SORTED(civil_words) ? POLISI_OK : POLISI_ERR_INTERNAL;
     for (uint32_t p = 0; st == POLISI_OK && p < P_COUNT; p++)
         st = polisi__add_variants(lex, positions[p].variants, POLISI__LEX_POSITION, p, 0);
     for (uint32_t h = 0; st == POLISI_OK && h < HD_COUNT; h++)
@@ -366,17 +375,28 @@ static size_t restated(polisi__ctx *ctx, size_t j, const char *code, int depth, 
     return strcmp(again.code, code) == 0 && punct_at(ctx->doc, again.end, ')') ? again.end + 1 : j;
 }
 
+/* The unit after post p and its restatement, which a post that needs a
+ * unit must have: kept as p->unit, so that read_post does not read it
+ * again (it would read the same unit at the same token). */
+static const char *unit_after_post(polisi__ctx *ctx, pos_read *p, int depth, polisi_status *st) {
+    p->unit = unit_after(ctx, restated(ctx, p->end, p->code, depth, st), st);
+    return p->unit;
+}
+
 /* Functions every institution has (general affairs, law, finance,
  * personnel): "Karoum", "Dirkum", "Kabag SDM" also name posts of the TNI and
- * of ministries, so they count only with a Polri unit after them. */
-static const int generic_functions[] = {
-    POLISI__FUNC_UM,       POLISI__FUNC_KUM,        POLISI__FUNC_KEU,        POLISI__FUNC_SDM,
-    POLISI__FUNC_LOG,      POLISI__FUNC_PERS,       POLISI__FUNC_REN,        POLISI__FUNC_TIK,
-    POLISI__FUNC_SARPRAS,  POLISI__FUNC_MITRA,      POLISI__FUNC_PENINDAKAN, POLISI__FUNC_PENCEGAHAN,
-    POLISI__FUNC_PENYIDIKAN, POLISI__FUNC_EKONOMI,  POLISI__FUNC_MULTIMEDIA, POLISI__FUNC_PSIKOLOGI,
-    POLISI__FUNC_PATROLI,  POLISI__FUNC_KERMA,      POLISI__FUNC_DOKKES,     POLISI__FUNC_HUBINTER,
-    POLISI__FUNC_PID,      POLISI__FUNC_MINTU,      POLISI__FUNC_YANMA,
+ * of ministries, so they count only with a Polri unit after them. A table
+ * by function, asked with one load. */
+#define GENERIC(f) [POLISI__FUNC_##f] = 1
+static const unsigned char generic_function[POLISI__FUNC_COUNT] = {
+    GENERIC(UM),      GENERIC(KUM),        GENERIC(KEU),        GENERIC(SDM),
+    GENERIC(LOG),     GENERIC(PERS),       GENERIC(REN),        GENERIC(TIK),
+    GENERIC(SARPRAS), GENERIC(MITRA),      GENERIC(PENINDAKAN), GENERIC(PENCEGAHAN),
+    GENERIC(PENYIDIKAN), GENERIC(EKONOMI), GENERIC(MULTIMEDIA), GENERIC(PSIKOLOGI),
+    GENERIC(PATROLI), GENERIC(KERMA),      GENERIC(DOKKES),     GENERIC(HUBINTER),
+    GENERIC(PID),     GENERIC(MINTU),      GENERIC(YANMA),
 };
+#undef GENERIC
 
 /* Functions that name police work only ("Reskrim", "Lalu Lintas"). */
 static int police_function(int f) {
@@ -390,10 +410,7 @@ static int police_function(int f) {
  * X", "Kepala Bagian Umum"). Inside brackets ("Kepala Seksi Umum (Kasium)
  * Polsek X") the post outside them asks. */
 static int needs_unit(int f, int spelled) {
-    for (size_t k = 0; k < sizeof generic_functions / sizeof generic_functions[0]; k++)
-        if (generic_functions[k] == f)
-            return 1;
-    return spelled && !police_function(f);
+    return generic_function[f] || (spelled && !police_function(f));
 }
 
 /* What follows a whole post of positions.def. */
@@ -437,8 +454,7 @@ static int whole_post(polisi__ctx *ctx, size_t i, pos_read *p, int depth, polisi
     if (e->flags & POS_COMPOSED) {
         int f = (int)(e->value & 0xff);
         p->code = compose(ctx, (int)(e->value >> 8), NULL, 0, f, st);
-        if (p->code && depth == 0 && needs_unit(f, 0) &&
-            !unit_after(ctx, restated(ctx, p->end, p->code, depth, st), st))
+        if (p->code && depth == 0 && needs_unit(f, 0) && !unit_after_post(ctx, p, depth, st))
             return 0;
     } else if (e->flags & POS_SATKER) {
         p->code = polisi__satker_head((int)e->value);
@@ -561,21 +577,13 @@ static int composed_post(polisi__ctx *ctx, size_t i, pos_read *p, int depth, pol
     p->code = compose(ctx, h, numeral, numeral_len, func, st);
     p->end = j + fm;
     if (p->code && depth == 0 && func >= 0 && needs_unit(func, spelled) &&
-        !unit_after(ctx, restated(ctx, p->end, p->code, depth, st), st))
+        !unit_after_post(ctx, p, depth, st))
         return 0;
     return p->code != NULL;
 }
 
-/* Words after a head that make it a civil post ("Kabag Humas Setda"). */
 static int civil_after(const polisi__doc *doc, size_t j) {
-    static const char *const words[] = {"setda", "setdakab", "setdako", "setdaprov", "pemkab",
-                                        "pemkot", "pemprov", "sekretariat", "dprd", "kementerian",
-                                        "dinas", "protokoler", "protokol", "bnn", "bnnk", "bnnp",
-                                        "kejaksaan", "kejari", "kejati", "kpk", "pt", "rsud"};
-    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
-        if (on_line(doc, j) && polisi__tok_is(doc, j, words[k]))
-            return 1;
-    return 0;
+    return on_line(doc, j) && SORTED_IN(doc, j, civil_words);
 }
 
 static int read_post(polisi__ctx *ctx, size_t i, pos_read *p, int depth, polisi_status *st) {

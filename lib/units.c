@@ -122,6 +122,8 @@ static const char *const unit_cues[] = {
     "sat", "satuan", "dit", "direktorat", "bid", "bidang", "si", "seksi", /* read_prefixed_func */
 };
 
+static int place_words_sorted(void);
+
 /* The gazetteer is searched by binary search: a table edited out of order
  * would miss names silently, so creation checks the order (about 50 us). */
 static int gazetteer_sorted(void) {
@@ -132,7 +134,7 @@ static int gazetteer_sorted(void) {
 }
 
 polisi_status polisi__units_register(polisi__lexicon *lex) {
-    polisi_status st = gazetteer_sorted() ? POLISI_OK : POLISI_ERR_INTERNAL;
+    polisi_status st = gazetteer_sorted() && place_words_sorted() ? POLISI_OK : POLISI_ERR_INTERNAL;
     for (int l = 0; st == POLISI_OK && l < POLISI__LV_COUNT; l++)
         st = polisi__add_variants(lex, levels[l].variants, POLISI__LEX_UNIT, (uint32_t)l, 0);
     if (st == POLISI_OK)
@@ -209,6 +211,40 @@ static int key_in(const polisi__doc *doc, size_t i, const char *const *words, si
     return 0;
 }
 #define KEY_IN(doc, i, list) key_in(doc, i, list, sizeof list / sizeof list[0])
+
+/* Key key[0, len) against the NUL-terminated word w, bytewise, as strcmp
+ * would order them (keys hold no NUL, so a shorter word ends first). */
+static int key_cmp(const char *key, size_t len, const char *w) {
+    for (size_t c = 0; c < len; c++)
+        if (key[c] != w[c])
+            return (unsigned char)key[c] < (unsigned char)w[c] ? -1 : 1;
+    return w[len] ? -1 : 0;
+}
+
+int polisi__key_in_sorted(const polisi__doc *doc, size_t i, const char *const *words, size_t n) {
+    if (i >= doc->ntoks)
+        return 0;
+    const char *key = polisi__tok_key(doc, i);
+    size_t len = doc->toks[i].key_len, lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = key_cmp(key, len, words[mid]);
+        if (c == 0)
+            return 1;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return 0;
+}
+
+int polisi__words_sorted(const char *const *words, size_t n) {
+    for (size_t k = 1; k < n; k++)
+        if (strcmp(words[k - 1], words[k]) >= 0)
+            return 0;
+    return 1;
+}
 
 /* ---- the gazetteer ---- */
 
@@ -294,18 +330,19 @@ static size_t gazetteer_match(const polisi__doc *doc, size_t i) {
 
 /* Capitalized words that end a place name rather than continue it:
  * function words, address words, and verbs that a headline in Title Case
- * writes right after a unit ("Polsek Foo Gelar Razia"). */
+ * writes right after a unit ("Polsek Foo Gelar Razia"). Sorted bytewise
+ * (SORTED_IN, units.h): asked at nearly every word of a place. */
 static const char *const not_place[] = {
-    "kabupaten", "kab", "kecamatan", "kec", "desa", "kelurahan", "provinsi", "prov", "jalan",
-    "jl", "jln", "gang", "pak", "bapak", "ibu", "bu", "sdr", "saudara", "tim", "unit", "sat",
-    "satuan", "subdit", "bersama", "beserta", "serta", "dan", "atau", "di", "ke", "dari", "yang",
-    "untuk", "pada", "saat", "ketika", "usai", "sejak", "oleh", "kepada", "bagi", "itu", "ini",
-    "tersebut", "juga", "akan", "telah", "sudah", "masih", "para", "kota", "dengan", "melalui",
-    "selaku", "sebagai", "dalam", "atas", "hingga", "sampai", "terkait", "menurut", "jajaran",
-    "wilayah", "setempat", "se", "dr", "drs", "dra", "ir", "h", "hj", "prof", "kh", "satgas",
-    "polisi", "kapolsek", "kapolres", "tni", "wib", "wita", "wit", "rt", "rw", "hadir", "gelar",
-    "beri", "bagikan", "imbau", "tinjau", "pimpin", "kunjungi", "resmikan", "pantau", "amankan",
-    "tangkap", "ringkus", "ungkap", "buru", "sita", "bekuk", "cek", "datangi", "terima", "minta",
+    "akan", "amankan", "atas", "atau", "bagi", "bagikan", "bapak", "bekuk", "beri", "bersama",
+    "beserta", "bu", "buru", "cek", "dalam", "dan", "dari", "datangi", "dengan", "desa", "di",
+    "dr", "dra", "drs", "gang", "gelar", "h", "hadir", "hingga", "hj", "ibu", "imbau", "ini", "ir",
+    "itu", "jajaran", "jalan", "jl", "jln", "juga", "kab", "kabupaten", "kapolres", "kapolsek",
+    "ke", "kec", "kecamatan", "kelurahan", "kepada", "ketika", "kh", "kota", "kunjungi", "masih",
+    "melalui", "menurut", "minta", "oleh", "pada", "pak", "pantau", "para", "pimpin", "polisi",
+    "prof", "prov", "provinsi", "resmikan", "ringkus", "rt", "rw", "saat", "sampai", "sat",
+    "satgas", "satuan", "saudara", "sdr", "se", "sebagai", "sejak", "selaku", "serta", "setempat",
+    "sita", "subdit", "sudah", "tangkap", "telah", "terima", "terkait", "tersebut", "tim",
+    "tinjau", "tni", "ungkap", "unit", "untuk", "usai", "wib", "wilayah", "wit", "wita", "yang",
 };
 
 /* A word that starts like a verb ("Mengatakan", "Menyebut", "Membenarkan"):
@@ -314,6 +351,8 @@ static int verb_like(const polisi__doc *doc, size_t k) {
     static const char *const prefixes[] = {"meng", "meny", "memb", "memp", "mener", "menu"};
     const char *key = polisi__tok_key(doc, k);
     size_t len = doc->toks[k].key_len;
+    if (len < 7 || key[0] != 'm' || key[1] != 'e') /* what every prefix needs */
+        return 0;
     for (size_t p = 0; p < sizeof prefixes / sizeof prefixes[0]; p++) {
         size_t n = strlen(prefixes[p]);
         if (len >= n + 3 && memcmp(key, prefixes[p], n) == 0)
@@ -322,11 +361,17 @@ static int verb_like(const polisi__doc *doc, size_t k) {
     return 0;
 }
 
-/* Words that end many place names ("Luwu Utara", "Bogor Kota"). */
+/* Words that end many place names ("Luwu Utara", "Bogor Kota"). Sorted. */
 static const char *const compass[] = {
-    "utara", "selatan", "barat", "timur", "tengah", "tenggara", "daya", "laut", "pusat",
-    "raya", "baru", "hulu", "hilir", "ilir", "ulu", "besar",
+    "barat", "baru", "besar", "daya", "hilir", "hulu", "ilir", "laut", "pusat", "raya", "selatan",
+    "tengah", "tenggara", "timur", "ulu", "utara",
 };
+
+#define STOP_CLASSES                                                                               \
+    (POLISI__LEX_BIT(POLISI__LEX_RANK) | POLISI__LEX_BIT(POLISI__LEX_TITLE) |                      \
+     POLISI__LEX_BIT(POLISI__LEX_DATEWORD) | POLISI__LEX_BIT(POLISI__LEX_UNIT) |                   \
+     POLISI__LEX_BIT(POLISI__LEX_SATKER) | POLISI__LEX_BIT(POLISI__LEX_POSITION) |                 \
+     POLISI__LEX_BIT(POLISI__LEX_POS_HEAD) | POLISI__LEX_BIT(POLISI__LEX_ACTING))
 
 /* Token k can not be part of a place name, even a known one: not a
  * capitalized word on the line, a word of not_place, or a rank, title,
@@ -337,11 +382,15 @@ static int stops_known_place(const polisi__ctx *ctx, size_t k, int first) {
         POLISI__LEX_RANK, POLISI__LEX_TITLE, POLISI__LEX_DATEWORD, POLISI__LEX_UNIT,
         POLISI__LEX_SATKER, POLISI__LEX_POSITION, POLISI__LEX_POS_HEAD, POLISI__LEX_ACTING,
     };
-    if (!cap_next(doc, k) || KEY_IN(doc, k, not_place))
+    if (!cap_next(doc, k) || SORTED_IN(doc, k, not_place))
         return 1;
-    for (size_t c = 0; c < sizeof classes / sizeof classes[0]; c++)
-        if (tok_class(ctx, k, classes[c]))
-            return 1;
+    /* the phrases that start at k, from classify (all when not classified):
+     * most words of a place start none, and skip the probes with one test */
+    uint32_t starts = doc->classified ? doc->toks[k].classes : ~0u;
+    if (starts & STOP_CLASSES)
+        for (size_t c = 0; c < sizeof classes / sizeof classes[0]; c++)
+            if (tok_class(ctx, k, classes[c]))
+                return 1;
     return !first && tok_class(ctx, k, POLISI__LEX_PROVINCE);
 }
 
@@ -367,18 +416,26 @@ static size_t place_word(const polisi__doc *doc, size_t k) {
 }
 
 
-/* Words that begin many place names and are places on their own too. */
+/* Words that begin many place names and are places on their own too.
+ * Sorted. */
 static const char *const generic_geo[] = {
-    "tanjung", "teluk", "sungai", "sei", "muara", "batu", "bukit", "air", "pasar", "kampung",
-    "padang", "lubuk", "kuala", "tanah", "koto", "gunung", "pulau", "rantau", "labuhan", "pangkalan",
+    "air", "batu", "bukit", "gunung", "kampung", "koto", "kuala", "labuhan", "lubuk", "muara",
+    "padang", "pangkalan", "pasar", "pulau", "rantau", "sei", "sungai", "tanah", "tanjung",
+    "teluk",
 };
+
+/* The word lists above are searched by halves: checked at creation like
+ * the gazetteer. */
+static int place_words_sorted(void) {
+    return WORDS_SORTED(not_place) && WORDS_SORTED(compass) && WORDS_SORTED(generic_geo);
+}
 
 /* Compass words and a final "Kota" after a place ("Bogor Kota", not the
  * "Kota" of "Genuk Kota Semarang"). */
 static size_t place_suffixes(const polisi__ctx *ctx, size_t j) {
     const polisi__doc *doc = ctx->doc;
     for (;;) {
-        if (cap_next(doc, j) && KEY_IN(doc, j, compass))
+        if (cap_next(doc, j) && SORTED_IN(doc, j, compass))
             j++;
         else if (cap_next(doc, j) && polisi__tok_is(doc, j, "kota") &&
                  polisi__stops_place(ctx, j + 1, 0))
@@ -408,15 +465,15 @@ static size_t place_end(const polisi__ctx *ctx, size_t i) {
     if (m > 1 || (m == 1 && !stops_known_place(ctx, i, 1))) {
         j = i + m;
         /* "Tanjung Beringin": a generic word known alone, and its name */
-        if (m == 1 && KEY_IN(doc, i, generic_geo) && !polisi__stops_place(ctx, j, 0) &&
-            !KEY_IN(doc, j, compass))
+        if (m == 1 && SORTED_IN(doc, i, generic_geo) && !polisi__stops_place(ctx, j, 0) &&
+            !SORTED_IN(doc, j, compass))
             j = place_word(doc, j);
     } else {
         if (polisi__stops_place(ctx, i, 1))
             return i;
         j = place_word(doc, i);
         /* the headline test reads up to 128 tokens: asked last */
-        if (j > i && !polisi__stops_place(ctx, j, 0) && !KEY_IN(doc, j, compass) &&
+        if (j > i && !polisi__stops_place(ctx, j, 0) && !SORTED_IN(doc, j, compass) &&
             !gazetteer_match(doc, j) && !polisi__title_case_line(doc, i, 5))
             j = place_word(doc, j);
     }
@@ -429,6 +486,13 @@ int polisi__tok_roman(const polisi__doc *doc, size_t k) {
     static const char *const numerals[] = {"i",    "ii",  "iii", "iv",  "v",    "vi",
                                            "vii",  "viii", "ix", "x",   "xi",   "xii",
                                            "xiii", "xiv", "xv",  "xvi", "xvii", "xviii"};
+    if (k >= doc->ntoks || doc->toks[k].key_len > 5)
+        return 0;
+    /* asked of every word after a head: most fail at the first letter */
+    const char *key = polisi__tok_key(doc, k);
+    for (size_t c = 0; c < doc->toks[k].key_len; c++)
+        if (key[c] != 'i' && key[c] != 'v' && key[c] != 'x')
+            return 0;
     return KEY_IN(doc, k, numerals);
 }
 
@@ -464,17 +528,18 @@ static size_t place_text(const polisi__ctx *ctx, size_t b, size_t e, int caps, c
     return n;
 }
 
-/* Fills u's place and canonical ("<word> [Metro ]<place>") in the arena. */
+/* Fills u's canonical ("<word> [Metro ]<place>") in the arena, and its
+ * place, which is the end of the canonical. */
 static int set_place(polisi__ctx *ctx, size_t b, size_t e, const char *word, int metro, int caps,
                      polisi__unit *u, polisi_status *st) {
     const polisi__doc *doc = ctx->doc;
-    size_t size = strlen(word) + 8 + 2 * (doc->toks[e - 1].end - doc->toks[b].start) + 2;
+    size_t n = strlen(word);
+    size_t size = n + 8 + 2 * (doc->toks[e - 1].end - doc->toks[b].start) + 2;
     char *buf = polisi__arena_alloc(&ctx->res->arena, size);
     if (!buf) {
         *st = POLISI_ERR_NOMEM;
         return 0;
     }
-    size_t n = strlen(word);
     memcpy(buf, word, n);
     buf[n++] = ' ';
     if (metro) {
@@ -485,11 +550,7 @@ static int set_place(polisi__ctx *ctx, size_t b, size_t e, const char *word, int
     n += place_text(ctx, b, e, caps, buf + n);
     buf[n] = '\0';
     u->canonical = buf;
-    u->place = polisi__arena_strndup(&ctx->res->arena, buf + p, n - p);
-    if (!u->place) {
-        *st = POLISI_ERR_NOMEM;
-        return 0;
-    }
+    u->place = buf + p; /* the end of the canonical name, no copy */
     return 1;
 }
 

@@ -96,6 +96,16 @@ int polisi__tok_capital(const polisi__doc *doc, size_t i);
  * word on the line, a function word or verb-like word, a rank, title, date
  * word, unit or post; a province unless first. */
 int polisi__stops_place(const polisi__ctx *ctx, size_t k, int first);
+/* Token i's key is one of the n words of `words`, which are sorted
+ * bytewise (strcmp): found by halves, for lists of more than a few words
+ * asked often. 0 past the end. */
+int polisi__key_in_sorted(const polisi__doc *doc, size_t i, const char *const *words, size_t n);
+#define SORTED_IN(doc, i, list) polisi__key_in_sorted(doc, i, list, sizeof list / sizeof list[0])
+/* 1 when words[0, n) are sorted bytewise, each once: the check at creation
+ * of a list that SORTED_IN searches (a list edited out of order would miss
+ * words silently). */
+int polisi__words_sorted(const char *const *words, size_t n);
+#define WORDS_SORTED(list) polisi__words_sorted(list, sizeof list / sizeof list[0])
 /* Token k is a Roman numeral I..XVIII (any case). */
 int polisi__tok_roman(const polisi__doc *doc, size_t k);
 
