@@ -92,17 +92,26 @@ int polisi__weekday(int year, int month, int day);
 
 /* ---- token tests shared by dates.c and times.c ---- */
 
-/* The state of one try at a token. */
+/* The state of one try at a token. The document's arrays are copied in
+ * so that each of the many token tests loads them with one step. */
 typedef struct parser {
     const polisi__lexicon *lex;
     const polisi__doc *doc;
-    size_t start; /* the token a date or time is tried at */
+    const polisi__token *toks; /* doc->toks */
+    const char *keys;          /* doc->keys */
+    size_t ntoks;              /* doc->ntoks */
+    size_t start;              /* the token a date or time is tried at */
 } parser;
+
+static inline parser parser_of(const polisi__lexicon *lex, const polisi__doc *doc) {
+    parser p = {lex, doc, doc->toks, doc->keys, doc->ntoks, 0};
+    return p;
+}
 
 /* Token i exists and is on the line of the token before it (or is the
  * token the try starts at): no date or time spans a line break. */
 static inline int on_line(const parser *p, size_t i) {
-    return i < p->doc->ntoks && (i == p->start || !(p->doc->toks[i].flags & POLISI__TF_LINE_BEFORE));
+    return i < p->ntoks && (i == p->start || !(p->toks[i].flags & POLISI__TF_LINE_BEFORE));
 }
 
 /* Token i is the punctuation character c (polisi__tok_punct, inline). */
@@ -114,7 +123,10 @@ static inline int tok_punct(const polisi__doc *doc, size_t i, char c) {
 }
 
 static inline int punct_at(const parser *p, size_t i, char c) {
-    return on_line(p, i) && tok_punct(p->doc, i, c);
+    if (!on_line(p, i))
+        return 0;
+    const polisi__token *t = &p->toks[i];
+    return t->kind == POLISI__TOK_PUNCT && t->key_len == 1 && p->keys[t->key] == c;
 }
 
 static inline int word_at(const parser *p, size_t i, const char *s) {
@@ -123,23 +135,23 @@ static inline int word_at(const parser *p, size_t i, const char *s) {
 
 /* No space between token i and the one before. */
 static inline int glued(const parser *p, size_t i) {
-    return i < p->doc->ntoks && !(p->doc->toks[i].flags & POLISI__TF_SPACE_BEFORE);
+    return i < p->ntoks && !(p->toks[i].flags & POLISI__TF_SPACE_BEFORE);
 }
 
 static inline int capitalized(const parser *p, size_t i) {
-    return (p->doc->toks[i].flags & (POLISI__TF_CAP | POLISI__TF_UPPER)) != 0;
+    return (p->toks[i].flags & (POLISI__TF_CAP | POLISI__TF_UPPER)) != 0;
 }
 
 /* A number token of at most maxlen digits on the line: its value, or -1. */
 static inline int num_at(const parser *p, size_t i, unsigned minlen, unsigned maxlen) {
-    if (!on_line(p, i) || p->doc->toks[i].kind != POLISI__TOK_NUMBER)
+    if (!on_line(p, i) || p->toks[i].kind != POLISI__TOK_NUMBER)
         return -1;
-    const polisi__token *t = &p->doc->toks[i];
+    const polisi__token *t = &p->toks[i];
     if (t->key_len < minlen || t->key_len > maxlen)
         return -1;
     int v = 0;
     for (uint32_t k = 0; k < t->key_len && v < 100000000; k++) /* saturates */
-        v = v * 10 + (p->doc->keys[t->key + k] - '0');
+        v = v * 10 + (p->keys[t->key + k] - '0');
     return v;
 }
 

@@ -91,10 +91,10 @@ static size_t daypart_at(const parser *p, size_t i) {
 }
 
 static int key_in(const parser *p, size_t i, const char *const *list, size_t n) {
-    if (i >= p->doc->ntoks || p->doc->toks[i].key_len == 0)
+    if (i >= p->ntoks || p->toks[i].key_len == 0)
         return 0; /* (no list holds an empty word) */
-    const polisi__token *t = &p->doc->toks[i];
-    const char *key = p->doc->keys + t->key;
+    const polisi__token *t = &p->toks[i];
+    const char *key = p->keys + t->key;
     /* the first byte rejects nearly every word before strlen */
     for (size_t k = 0; k < n; k++)
         if (list[k][0] == key[0] && strlen(list[k]) == t->key_len &&
@@ -121,11 +121,13 @@ static int year_at(const parser *p, size_t k) {
 /* The separator of a numeric date at token k: '/' (spaces allowed around
  * it), '-' or '.' (glued to both numbers); 0 when none. */
 static char numeric_sep(const parser *p, size_t k) {
-    if (punct_at(p, k, '/'))
-        return '/';
-    if (glued(p, k) && glued(p, k + 1) && (punct_at(p, k, '-') || punct_at(p, k, '.')))
-        return p->doc->keys[p->doc->toks[k].key];
-    return 0;
+    if (!on_line(p, k))
+        return 0;
+    const polisi__token *t = &p->toks[k];
+    char c = t->kind == POLISI__TOK_PUNCT && t->key_len == 1 ? p->keys[t->key] : 0;
+    if (c == '/')
+        return c;
+    return (c == '-' || c == '.') && glued(p, k) && glued(p, k + 1) ? c : 0;
 }
 
 /* D/M/Y, D-M-Y, D.M.Y at token k (and D/M when !need_year): the token
@@ -143,7 +145,7 @@ static size_t numeric_date(const parser *p, size_t k, int need_year, dval *v) {
     int y = 0;
     if (numeric_sep(p, j) == sep) {
         y = num_at(p, j + 1, 2, 4);
-        if (y >= 0 && p->doc->toks[j + 1].key_len == 3)
+        if (y >= 0 && p->toks[j + 1].key_len == 3)
             y = -1;
         if (y >= 0 && y < 100)
             y = sep == '.' ? -1 : 2000 + y;
@@ -160,7 +162,7 @@ static size_t numeric_date(const parser *p, size_t k, int need_year, dval *v) {
         return 0;
     if (numeric_sep(p, j) && num_at(p, j + 1, 1, 4) >= 0)
         return 0; /* a fourth part: a number, not a date */
-    if (y && on_line(p, j) && glued(p, j) && p->doc->toks[j].kind != POLISI__TOK_PUNCT)
+    if (y && on_line(p, j) && glued(p, j) && p->toks[j].kind != POLISI__TOK_PUNCT)
         return 0; /* "12/11/2019SPKT" */
     v->y = y, v->m = m, v->d = d;
     return j;
@@ -284,7 +286,7 @@ static size_t explicit_date(const parser *p, size_t k, int allow_noyear, dval *v
      * away the other tokens before four parsers look at them. */
     if (!on_line(p, k))
         return 0;
-    const polisi__token *t = &p->doc->toks[k];
+    const polisi__token *t = &p->toks[k];
     if (t->kind != POLISI__TOK_NUMBER && !(t->classes & POLISI__LEX_BIT(POLISI__LEX_DATEWORD)) &&
         !tok_punct(p->doc, k, '('))
         return 0;
@@ -315,12 +317,19 @@ static const char *const before_undated[] = {"salat", "shalat", "sholat", "solat
  * kemarin (14/9/2019)": one date, SPEC.md). */
 static size_t connectors(const parser *p, size_t k) {
     size_t j = k;
-    for (int guard = 0; guard < 6; guard++) {
+    for (int guard = 0; guard < 6 && on_line(p, j); guard++) {
         size_t n;
         dt_word w;
-        if (punct_at(p, j, ',') || punct_at(p, j, '/') || punct_at(p, j, ':'))
+        /* Most often the date itself comes next ("(", a number): one look
+         * at the token tells punctuation and numbers, which no word below
+         * starts with. */
+        const polisi__token *t = &p->toks[j];
+        if (t->kind != POLISI__TOK_WORD) {
+            char c = t->kind == POLISI__TOK_PUNCT && t->key_len == 1 ? p->keys[t->key] : 0;
+            if (c != ',' && c != '/' && c != ':')
+                break;
             j++;
-        else if ((n = daypart_at(p, j)) != 0)
+        } else if ((n = daypart_at(p, j)) != 0)
             j += n;
         else if ((n = dword(p, j, &w)) != 0 && (w.kind == DTK_PAST || w.kind == DTK_RELDAY))
             j += n; /* "Senin lalu (9/9/2019)", "Sabtu kemarin (14/9)" */
@@ -335,11 +344,10 @@ static size_t connectors(const parser *p, size_t k) {
 }
 
 /* A weekday and the explicit date after it ("Senin (5/11/2018)", "Minggu,
- * 2 Desember 2018", "Senin, 14/09/2020"); 0 when no date follows. */
-static size_t weekday_date(const parser *p, size_t k, dval *v) {
-    dt_word w;
-    size_t n = weekday_at(p, k, &w);
-    if (!n || (k > 0 && KEY_IN(p, k - 1, before_place)))
+ * 2 Desember 2018", "Senin, 14/09/2020"); 0 when no date follows. The
+ * weekday `wd`, of n tokens, is already read at token k. */
+static size_t weekday_date_of(const parser *p, size_t k, size_t n, const dt_word *wd, dval *v) {
+    if (k > 0 && KEY_IN(p, k - 1, before_place))
         return 0;
     size_t j = connectors(p, k + n);
     dval x;
@@ -347,11 +355,18 @@ static size_t weekday_date(const parser *p, size_t k, dval *v) {
     size_t e = explicit_date(p, j, 1, &x);
     if (!e || !x.d)
         return 0;
-    if (x.wd >= 0 && x.wd != w.num)
+    if (x.wd >= 0 && x.wd != wd->num)
         return 0;
     *v = x;
-    v->wd = w.num;
+    v->wd = wd->num;
     return e;
+}
+
+/* The same at token k, which may hold no weekday. */
+static size_t weekday_date(const parser *p, size_t k, dval *v) {
+    dt_word w;
+    size_t n = weekday_at(p, k, &w);
+    return n ? weekday_date_of(p, k, n, &w, v) : 0;
 }
 
 /* After "Minggu" these make it "week": "Minggu ini", "minggu ke-2". */
@@ -429,17 +444,23 @@ static size_t weekday_relation(const parser *p, size_t k, dval *v) {
 }
 
 /* A weekday at token k, with its date or alone. `hari` is the token of a
- * "hari" before it (the span starts there for a weekday alone), or k. */
-static size_t weekday_point(const parser *p, size_t k, size_t hari, dspan *s) {
-    size_t e = weekday_date(p, k, &s->v);
+ * "hari" before it (the span starts there for a weekday alone), or k.
+ * `found` is the date word at k when the caller has read it, else NULL. */
+static size_t weekday_point(const parser *p, size_t k, size_t hari, dspan *s,
+                            const dt_word *found) {
+    dt_word w;
+    size_t n;
+    if (found) {
+        w = *found;
+        n = w.ntoks;
+    } else if ((n = weekday_at(p, k, &w)) == 0) {
+        return 0;
+    }
+    size_t e = weekday_date_of(p, k, n, &w, &s->v);
     if (e) {
         s->b = k;
         return e;
     }
-    dt_word w;
-    size_t n = weekday_at(p, k, &w);
-    if (!n)
-        return 0;
     /* A weekday before a date that is not one ("Selasa (13/14/22)"). */
     if (punct_at(p, k + n, '(') && num_at(p, k + n + 1, 1, 2) >= 0)
         return 0;
@@ -465,7 +486,7 @@ static size_t relday_at(const parser *p, size_t k, int *off) {
     size_t n = dword(p, k, &w);
     if (!n || w.kind != DTK_RELDAY)
         return 0;
-    if (k > 0 && glued(p, k) && polisi__tok_punct(p->doc, k - 1, '-'))
+    if (k > 0 && glued(p, k) && tok_punct(p->doc, k - 1, '-'))
         return 0; /* "hari-hari ini" */
     if (k > 0 && w.num == -1 && KEY_IN(p, k - 1, coarse_before))
         return 0; /* "minggu kemarin", "tahun kemarin": coarser than a day */
@@ -517,13 +538,13 @@ static int legal_citation(const parser *p, size_t tahun) {
     size_t prev = tahun - 1;
     if (doc->toks[prev].kind == POLISI__TOK_NUMBER)
         /* "Nomor 35 Tahun 2009"; but "HUT ke-74 tahun 2019" is a date */
-        return !(prev > 0 && polisi__tok_punct(doc, prev - 1, '-'));
+        return !(prev > 0 && tok_punct(doc, prev - 1, '-'));
     /* "Keppres Nomor 107/TPA Tahun 2019", "UU ITE Tahun 2008" */
     for (size_t back = 1; back <= 5 && back <= tahun; back++) {
         size_t t = tahun - back;
-        if (polisi__tok_punct(doc, t, ',') || (doc->toks[t + 1].flags & POLISI__TF_LINE_BEFORE))
+        if (tok_punct(doc, t, ',') || (doc->toks[t + 1].flags & POLISI__TF_LINE_BEFORE))
             break;
-        if (KEY_IN(p, t, legal_words) || (polisi__tok_punct(doc, t, '/') && back <= 2))
+        if (KEY_IN(p, t, legal_words) || (tok_punct(doc, t, '/') && back <= 2))
             return 1;
     }
     return 0;
@@ -580,8 +601,8 @@ static size_t month_point(const parser *p, size_t k, dspan *s) {
     size_t n = month_at(p, j, &m, &fl);
     if (!n)
         return 0;
-    if (j == k && k > 0 && !(p->doc->toks[k].flags & POLISI__TF_LINE_BEFORE) &&
-        p->doc->toks[k - 1].kind == POLISI__TOK_NUMBER)
+    if (j == k && k > 0 && !(p->toks[k].flags & POLISI__TF_LINE_BEFORE) &&
+        p->toks[k - 1].kind == POLISI__TOK_NUMBER)
         return 0; /* the month of an impossible day ("32 Januari 2021") */
     dval *v = &s->v;
     size_t e = written_date(p, j, v);
@@ -600,7 +621,7 @@ static size_t month_point(const parser *p, size_t k, dspan *s) {
         if (!(k > 0 && KEY_IN(p, k - 1, month_alone_before)) && !dword_kind(p, after, DTK_PAST, &w) &&
             !dword_kind(p, after, DTK_NEXT, &w) && !month_year_follows(p, after))
             return 0;
-        if (on_line(p, after) && p->doc->toks[after].kind == POLISI__TOK_WORD &&
+        if (on_line(p, after) && p->toks[after].kind == POLISI__TOK_WORD &&
             capitalized(p, after) && !date_word_after(p, after))
             return 0; /* "dari Agustus Sani" */
     }
@@ -703,11 +724,11 @@ static size_t point_at(const parser *p, size_t k, dspan *s, int *pk) {
     switch (n ? w.kind : DTK_NONE) {
     case DTK_RELDAY: return relative_point(p, k, s, pk);
     case DTK_HARI:
-        e = weekday_point(p, k + n, k, s);
+        e = weekday_point(p, k + n, k, s, NULL);
         *pk = s->v.rel == REL_NONE ? PK_DAY : PK_WEEKDAY;
         return e;
     case DTK_WEEKDAY:
-        e = weekday_point(p, k, k, s);
+        e = weekday_point(p, k, k, s, &w);
         *pk = s->v.rel == REL_NONE ? PK_DAY : PK_WEEKDAY;
         return e;
     case DTK_TAHUN: *pk = PK_YEAR; return year_point(p, k, &s->v);
@@ -756,7 +777,7 @@ static size_t point_at(const parser *p, size_t k, dspan *s, int *pk) {
         }
         return 0;
     }
-    if (polisi__tok_punct(doc, k, '(')) {
+    if (tok_punct(doc, k, '(')) {
         /* A bracket without a weekday: with a year, next to a relative day
          * or a part of the day ("(25/8) kemarin", "tadi malam (1/10)"), or
          * after "pada" or day names ("Sabtu-Minggu (14-15/9)"). */
@@ -1087,10 +1108,21 @@ static polisi_status emit(polisi__ctx *ctx, const dspan *s) {
 /* Token i may start a date: a cue (the first word of a date word that may
  * start one, START_KINDS, or "("), or a number (the wake rule of dates
  * takes these and nothing else). A number or "(" must have after it what
- * every form read there needs (point_at, point_range): a number or a date
- * word (a weekday, a month) after "("; a separator ("/", "-", "."), a
- * month, "hari" or a range word ("hingga", "s.d.") after a number of at
- * most four digits. One or two tests skip every other token. */
+ * every form read there needs (point_at, point_range): a separator ("/",
+ * "-", "."), a month, "hari" or a range word ("hingga", "s.d.") after a
+ * number of at most four digits; a date word (a weekday, a month) after
+ * "(", or a number and one of those separators or a month after it
+ * (bracket_date, bracket_range: not "(20)", an age). One or two tests
+ * skip every other token. */
+/* Token `next` may follow the number of a date: "/", "-", ".", or a date
+ * word. */
+static inline int number_may_go_on(const polisi__doc *doc, const polisi__token *next) {
+    if (next->classes & POLISI__LEX_BIT(POLISI__LEX_DATEWORD))
+        return 1;
+    char c = next->kind == POLISI__TOK_PUNCT && next->key_len == 1 ? doc->keys[next->key] : 0;
+    return c == '/' || c == '-' || c == '.';
+}
+
 static inline int may_start(const polisi__doc *doc, size_t i) {
     const polisi__token *t = &doc->toks[i];
     if (t->kind == POLISI__TOK_WORD)
@@ -1099,18 +1131,17 @@ static inline int may_start(const polisi__doc *doc, size_t i) {
         return 0;
     const polisi__token *next = t + 1;
     int next_dateword = (next->classes & POLISI__LEX_BIT(POLISI__LEX_DATEWORD)) != 0;
-    if (t->kind == POLISI__TOK_NUMBER) {
-        char c = next->kind == POLISI__TOK_PUNCT && next->key_len == 1 ? doc->keys[next->key] : 0;
-        return t->key_len <= 4 && (c == '/' || c == '-' || c == '.' || next_dateword);
-    }
+    if (t->kind == POLISI__TOK_NUMBER)
+        return t->key_len <= 4 && number_may_go_on(doc, next);
     /* "(", the only punctuation cue */
     return (t->classes & POLISI__LEX_BIT(POLISI__LEX_CUE_DATE)) &&
-           (next->kind == POLISI__TOK_NUMBER || next_dateword);
+           (next_dateword || (next->kind == POLISI__TOK_NUMBER && i + 2 < doc->ntoks &&
+                              number_may_go_on(doc, next + 1)));
 }
 
 polisi_status polisi__dates_find(polisi__ctx *ctx) {
     const polisi__doc *doc = ctx->doc;
-    parser p = {ctx->ex->lex, doc, 0};
+    parser p = parser_of(ctx->ex->lex, doc);
     for (size_t i = 0, n = doc->ntoks; i < n;) {
         /* nearly every token: skipped eight at a time, then the finer test */
         while ((i = polisi__next_wake(doc, i, POLISI__WAKE_DATE)) < n && !may_start(doc, i))

@@ -47,10 +47,10 @@ static int zone_at(const parser *p, size_t i) {
 /* "00wib": minutes glued to a zone. Sets *m and returns the zone (0 for
  * "00an"), or -1. */
 static int glued_zone(const parser *p, size_t i, int *m) {
-    if (!on_line(p, i) || p->doc->toks[i].kind != POLISI__TOK_WORD)
+    if (!on_line(p, i) || p->toks[i].kind != POLISI__TOK_WORD)
         return -1;
-    const polisi__token *t = &p->doc->toks[i];
-    const char *k = p->doc->keys + t->key;
+    const polisi__token *t = &p->toks[i];
+    const char *k = p->keys + t->key;
     if (t->key_len < 4 || k[0] < '0' || k[0] > '9' || k[1] < '0' || k[1] > '9')
         return -1;
     /* zone 0: "19.00an" ("around seven"), minutes and no zone */
@@ -81,7 +81,7 @@ static size_t clock_at(const parser *p, size_t k, int bare_ok, clock *c, int *zo
         return 0;
     c->h = h;
     if (k > 0 && glued(p, k) && (punct_at(p, k - 1, '.') || punct_at(p, k - 1, ',')) &&
-        k > 1 && p->doc->toks[k - 2].kind == POLISI__TOK_NUMBER)
+        k > 1 && p->toks[k - 2].kind == POLISI__TOK_NUMBER)
         return 0; /* the end of "1.08" or "2,5" */
     if (!clock_sep(p, k + 1)) {
         if (!bare_ok || (glued(p, k + 1) && (punct_at(p, k + 1, ',') || punct_at(p, k + 1, '/'))))
@@ -164,8 +164,8 @@ static size_t clock_word(const parser *p, size_t k) {
     if (!n)
         return 0;
     if (polisi__tok_is(p->doc, k, "jam")) {
-        const polisi__token *t = k > 0 ? &p->doc->toks[k - 1] : NULL;
-        char last = t && t->key_len ? p->doc->keys[t->key + t->key_len - 1] : 0;
+        const polisi__token *t = k > 0 ? &p->toks[k - 1] : NULL;
+        char last = t && t->key_len ? p->keys[t->key + t->key_len - 1] : 0;
         if (last >= '0' && last <= '9')
             return 0; /* "24 jam", "1x24 jam" */
         if (word_at(p, k + 2, "menit") || word_at(p, k + 2, "detik") || word_at(p, k + 2, "jam"))
@@ -267,7 +267,7 @@ static int may_start(const polisi__doc *doc, size_t i) {
 
 polisi_status polisi__times_find(polisi__ctx *ctx) {
     const polisi__doc *doc = ctx->doc;
-    parser p = {ctx->ex->lex, doc, 0};
+    parser p = parser_of(ctx->ex->lex, doc);
     for (size_t i = 0, n = doc->ntoks; i < n;) {
         /* nearly every token: skipped eight at a time, then the finer test */
         while ((i = polisi__next_wake(doc, i, POLISI__WAKE_TIME)) < n && !may_start(doc, i))
