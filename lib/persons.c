@@ -27,38 +27,57 @@
 /* ---- finding the settled entities of phase 1 ---- */
 
 /* The entities of phase 1 are res->ents[0, n), sorted by start. Persons
- * are appended after them, so only indices are kept (the array moves). */
+ * are appended after them, so only indices are kept (the array moves).
+ * `finger` is the answer of the last search: a person is read forwards, so
+ * the next answer is nearly always there or a step after it. */
 typedef struct ents {
     const polisi_result *res;
-    size_t n;
+    size_t n, finger;
 } ents;
 
+/* How far first_from steps from the finger before it searches. */
+#define NEAR_STEPS 4
+
 /* The first entity that starts at token k or later. */
-static size_t first_from(const ents *es, size_t k) {
-    size_t lo = 0, hi = es->n;
+static size_t first_from(ents *es, size_t k) {
+    const polisi_entity *e = es->res->ents;
+    size_t lo = 0, hi = es->n, i = es->finger, step = 0;
+    if (i == 0 || e[i - 1].tok_begin < k) { /* the answer is i or after it */
+        while (i < hi && e[i].tok_begin < k && step++ < NEAR_STEPS)
+            i++;
+        if (i == hi || e[i].tok_begin >= k)
+            return es->finger = i;
+        lo = i + 1;
+    } else { /* before i */
+        while (i > 0 && e[i - 1].tok_begin >= k && step++ < NEAR_STEPS)
+            i--;
+        if (i == 0 || e[i - 1].tok_begin < k)
+            return es->finger = i;
+        hi = i - 1;
+    }
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (es->res->ents[mid].tok_begin < k)
+        if (e[mid].tok_begin < k)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo;
+    return es->finger = lo;
 }
 
 /* The longest entity of `type` that starts at token k, or -1. */
-static long ent_at(const ents *es, polisi_type type, size_t k) {
+static long ent_at(ents *es, polisi_type type, size_t k) {
     for (size_t i = first_from(es, k); i < es->n && es->res->ents[i].tok_begin == k; i++)
         if (es->res->ents[i].type == type)
             return (long)i;
     return -1;
 }
 
-static const polisi_entity *ent(const ents *es, long i) { return &es->res->ents[i]; }
+static const polisi_entity *ent(ents *es, long i) { return &es->res->ents[i]; }
 
 /* Some entity of phase 1 starts at token k: one search for all the types
  * (a call of ent_at per type made it six). */
-static int any_ent_at(const ents *es, size_t k) {
+static int any_ent_at(ents *es, size_t k) {
     for (size_t i = first_from(es, k); i < es->n && es->res->ents[i].tok_begin == k; i++) {
         polisi_type type = (polisi_type)es->res->ents[i].type;
         if (type == POLISI_RANK || type == POLISI_TITLE || type == POLISI_UNIT ||
@@ -75,8 +94,12 @@ static int is_prefix_title(const polisi_entity *e) {
 
 /* ---- token tests ---- */
 
+/* polisi__tok_punct, inline: the name and title loops ask it at most tokens. */
 static int punct_at(const polisi__doc *doc, size_t i, char c) {
-    return i < doc->ntoks && polisi__tok_punct(doc, i, c);
+    if (i >= doc->ntoks)
+        return 0;
+    const polisi__token *t = &doc->toks[i];
+    return t->kind == POLISI__TOK_PUNCT && t->key_len == 1 && doc->keys[t->key] == c;
 }
 
 static int glued(const polisi__doc *doc, size_t i) {
@@ -105,40 +128,71 @@ static int is_cap_word(const polisi__doc *doc, size_t i) {
     ((polisi__tok_classes(doc, i) & POLISI__LEX_BIT(POLISI__LEX_CUE_PERSON)) &&          \
      polisi__tok_in(doc, i, list, sizeof list / sizeof list[0]))
 
+/* The 8 bytes at s as one integer: for a literal padded with NULs, a
+ * constant. */
+static inline uint64_t word8(const char *s) {
+    uint64_t v;
+    memcpy(&v, s, 8);
+    return v;
+}
+
 /* Capitalized words that end a name: verbs and function words (at a
  * sentence start or in ALL CAPS text); they also end the words between a
- * position and its officer's rank. Sorted (persons_register checks it),
- * for function_word's binary search; no lexicon cues: they are a fifth of
- * all words, and a cue costs the lexicon's classify a probe at each. */
-static const char *const function_words[] = {
-    "adalah", "akan", "atau", "bersama", "beserta", "dalam", "dan", "dari", "dengan", "di",
-    "didampingi", "hari", "ini", "itu", "juga", "kata", "ke", "kepada", "ketika", "masih",
-    "melalui", "membenarkan", "memimpin", "meminta", "menambahkan", "menegaskan", "mengatakan",
-    "mengimbau", "mengungkapkan", "menjadi", "menjelaskan", "menyampaikan", "menyebut",
-    "menyebutkan", "namun", "no", "nomor", "pada", "pasal", "pukul", "pun", "saat", "sebagai",
-    "sedangkan", "selaku", "sementara", "sudah", "tahun", "telah", "tentang", "tersebut",
-    "ujar", "untuk", "usai", "yakni", "yang",
-};
-
-/* 1 when token k is one of function_words. */
+ * position and its officer's rank. No lexicon cues: they are a fifth of
+ * all words, and a cue costs the lexicon's classify a probe at each.
+ * Instead a switch on the key's length, then a compare with the few words
+ * of that length: the key's first 8 bytes (and last 8 of a longer key) as
+ * integers against constants. Keys have KEY_SLACK readable bytes after
+ * them; the bytes after a short key are masked off. */
 static int function_word(const polisi__doc *doc, size_t k) {
+    static const unsigned char first_bytes[16] = {255, 255, 255, 255, 255, 255, 255, 255};
     if (k >= doc->ntoks)
         return 0;
     const char *key = polisi__tok_key(doc, k);
-    size_t len = doc->toks[k].key_len;
-    size_t lo = 0, hi = sizeof function_words / sizeof function_words[0];
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const char *w = function_words[mid];
-        int c = strncmp(w, key, len); /* keys hold no NUL: a shorter w sorts first */
-        if (c == 0 && w[len] == '\0')
-            return 1;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid; /* c > 0, or w longer than the key with it as a prefix */
+    size_t n = doc->toks[k].key_len;
+    if (n > 16)
+        return 0;
+    uint64_t head = word8(key), tail = word8(key + (n > 8 ? n - 8 : 0)), mask;
+    memcpy(&mask, first_bytes + 8 - (n < 8 ? n : 8), 8); /* the first n bytes */
+    head &= mask;
+#define IS(w)                                                         \
+    (sizeof w <= 9 ? head == word8(w "\0\0\0\0\0\0\0\0")               \
+                   : head == word8(w) &&                              \
+                         tail == word8(w + (sizeof w > 9 ? sizeof w - 9 : 0)))
+    switch (n) {
+    case 2:
+        return IS("di") || IS("ke") || IS("no");
+    case 3:
+        return IS("dan") || IS("ini") || IS("itu") || IS("pun");
+    case 4:
+        return IS("akan") || IS("atau") || IS("dari") || IS("hari") || IS("juga") ||
+               IS("kata") || IS("pada") || IS("saat") || IS("ujar") || IS("usai") || IS("yang");
+    case 5:
+        return IS("dalam") || IS("masih") || IS("namun") || IS("nomor") || IS("pasal") ||
+               IS("pukul") || IS("sudah") || IS("tahun") || IS("telah") || IS("untuk") ||
+               IS("yakni");
+    case 6:
+        return IS("adalah") || IS("dengan") || IS("kepada") || IS("ketika") || IS("selaku");
+    case 7:
+        return IS("bersama") || IS("beserta") || IS("melalui") || IS("meminta") ||
+               IS("menjadi") || IS("sebagai") || IS("tentang");
+    case 8:
+        return IS("memimpin") || IS("menyebut") || IS("tersebut");
+    case 9:
+        return IS("mengimbau") || IS("sedangkan") || IS("sementara");
+    case 10:
+        return IS("didampingi") || IS("menegaskan") || IS("mengatakan");
+    case 11:
+        return IS("membenarkan") || IS("menambahkan") || IS("menjelaskan") ||
+               IS("menyebutkan");
+    case 12:
+        return IS("menyampaikan");
+    case 13:
+        return IS("mengungkapkan");
+    default:
+        return 0;
     }
-    return 0;
+#undef IS
 }
 
 /* Further capitalized words that end a name: unit and position words for
@@ -184,10 +238,10 @@ typedef struct name_read {
 } name_read;
 
 /* Token k can be a word of a name here. */
-static int name_word(const ents *es, const polisi__doc *doc, size_t k) {
+static int name_word(ents *es, const polisi__doc *doc, size_t k) {
     /* the token tests first, the search of the entities last */
-    return is_cap_word(doc, k) && !function_word(doc, k) &&
-           !IN_LIST(doc, k, stop_words) && !any_ent_at(es, k);
+    return is_cap_word(doc, k) && !IN_LIST(doc, k, stop_words) && !function_word(doc, k) &&
+           !any_ent_at(es, k);
 }
 
 static int initial_word(const polisi__doc *doc, size_t k) {
@@ -207,7 +261,7 @@ static size_t word_end(const polisi__doc *doc, size_t k) {
 }
 
 /* Reads the name that starts at token k; 0 when there is none. */
-static int read_name(const ents *es, const polisi__doc *doc, size_t k, name_read *nr) {
+static int read_name(ents *es, const polisi__doc *doc, size_t k, name_read *nr) {
     if (new_line(doc, k))
         return 0;
     if (IN_LIST(doc, k, address_words) && is_cap_word(doc, k)) {
@@ -235,7 +289,7 @@ static int read_name(const ents *es, const polisi__doc *doc, size_t k, name_read
 }
 
 /* Reads a name backwards from token k (exclusive): "ujar Said Hud SS". */
-static int read_name_back(const ents *es, const polisi__doc *doc, size_t k, name_read *nr) {
+static int read_name_back(ents *es, const polisi__doc *doc, size_t k, name_read *nr) {
     size_t b = k;
     int words = 0;
     while (b > 0 && words < 4 && !(b < k && new_line(doc, b))) {
@@ -277,7 +331,7 @@ static void add_title(person *p, long t) {
 }
 
 /* Skips the units right after a position ("Kasat Reskrim Polres Bogor"). */
-static size_t skip_units(const ents *es, size_t k) {
+static size_t skip_units(ents *es, size_t k) {
     long u;
     while ((u = ent_at(es, POLISI_UNIT, k)) >= 0)
         k = ent(es, u)->tok_end;
@@ -288,7 +342,7 @@ static size_t skip_units(const ents *es, size_t k) {
  * take ("Kaops Satgas Damai Cartenz Brigjen ...", "Babinsa Posramil X
  * Kodim 0114/Aceh Jaya Serda ..."): capitalized words, numbers, "/" and
  * "-", at most ten tokens. Returns the rank's token or 0. */
-static size_t gap_to_rank(const ents *es, const polisi__doc *doc, size_t k) {
+static size_t gap_to_rank(ents *es, const polisi__doc *doc, size_t k) {
     for (size_t n = 0; n <= 10; n++, k++) {
         k = skip_units(es, k);
         if (k >= doc->ntoks || new_line(doc, k))
@@ -305,7 +359,7 @@ static size_t gap_to_rank(const ents *es, const polisi__doc *doc, size_t k) {
 }
 
 /* Prefix titles at k: appended; returns the token after them. */
-static size_t read_prefixes(const ents *es, size_t k, person *p) {
+static size_t read_prefixes(ents *es, size_t k, person *p) {
     long t;
     while ((t = ent_at(es, POLISI_TITLE, k)) >= 0 && is_prefix_title(ent(es, t))) {
         add_title(p, t);
@@ -316,7 +370,7 @@ static size_t read_prefixes(const ents *es, size_t k, person *p) {
 
 /* Suffix titles after the name, separated by at most a comma or period
  * each: "Gultom. S. Sos, SIK, M. Han". Returns the token after the last. */
-static size_t read_suffixes(const ents *es, const polisi__doc *doc, size_t k, person *p) {
+static size_t read_suffixes(ents *es, const polisi__doc *doc, size_t k, person *p) {
     size_t end = k;
     for (;;) {
         size_t j = end, gap = 0;
@@ -332,7 +386,7 @@ static size_t read_suffixes(const ents *es, const polisi__doc *doc, size_t k, pe
 
 /* A position in apposition after the person: "Ipda Syamsuar, Kanit Reskrim
  * Polsek Pallangga". It must not lead to another officer. */
-static void read_apposition(const ents *es, const polisi__doc *doc, person *p) {
+static void read_apposition(ents *es, const polisi__doc *doc, person *p) {
     size_t k = p->end + punct_at(doc, p->end, ',');
     long pos = ent_at(es, POLISI_POSITION, k);
     if (pos < 0 || new_line(doc, k))
@@ -373,7 +427,7 @@ static int title_case_after(const polisi__doc *doc, size_t k) {
  * where names end (not at a unit or position word that would make it a
  * place: "Babinsa Posramil Indra Jaya Kodim ..."), have at most four words,
  * and not stand in a headline. */
-static int position_name_ok(const ents *es, const polisi__doc *doc, long pos,
+static int position_name_ok(ents *es, const polisi__doc *doc, long pos,
                             const name_read *nr) {
     size_t k = nr->end;
     if (!ent(es, pos)->str[POLISI_FIELD_UNIT] || nr->words > 4 ||
@@ -385,8 +439,8 @@ static int position_name_ok(const ents *es, const polisi__doc *doc, long pos,
 
 /* Builds the person whose first part is entity `first`; 1 when one is
  * there. */
-static int build(const ents *es, const polisi__doc *doc, long first, person *p) {
-    memset(p, 0, sizeof *p);
+static int build(ents *es, const polisi__doc *doc, long first, person *p) {
+    p->ntitles = 0; /* the other fields are set before they are read */
     p->position = p->rank = -1;
     const polisi_entity *e = ent(es, first);
     size_t k = e->tok_begin;
@@ -425,8 +479,8 @@ static int build(const ents *es, const polisi__doc *doc, long first, person *p) 
 }
 
 /* A person named only before its suffix titles: "ujar Said Hud SS". */
-static int build_back(const ents *es, const polisi__doc *doc, long title, person *p) {
-    memset(p, 0, sizeof *p);
+static int build_back(ents *es, const polisi__doc *doc, long title, person *p) {
+    p->ntitles = 0; /* the other fields are set before they are read */
     p->position = p->rank = -1;
     size_t k = ent(es, title)->tok_begin;
     size_t b = k;
@@ -458,23 +512,28 @@ static int caps_word(const char *s, size_t n) {
             return 0;
         if (is_upper(s[i])) {
             letters++;
-            vowels += strchr("AEIOU", s[i]) != NULL;
+            vowels += s[i] == 'A' || s[i] == 'E' || s[i] == 'I' || s[i] == 'O' || s[i] == 'U';
         }
     }
     return letters >= 3 && vowels > 0;
 }
 
-/* The name with its ALL-CAPS words in Title Case, into buf (len bytes). */
-static void make_display(char *buf, size_t len) {
+/* The name with its ALL-CAPS words in Title Case: a copy made in the arena
+ * at the first such word, or the name itself when it has none (nearly
+ * always). NULL when out of memory. */
+static const char *make_display(polisi__arena *arena, const char *name, size_t len) {
+    char *buf = NULL;
     size_t i = 0;
     while (i < len) {
-        while (i < len && buf[i] == ' ')
+        while (i < len && name[i] == ' ')
             i++;
         size_t w = i;
-        while (i < len && buf[i] != ' ')
+        while (i < len && name[i] != ' ')
             i++;
-        if (!caps_word(buf + w, i - w))
+        if (!caps_word(name + w, i - w))
             continue;
+        if (!buf && !(buf = polisi__arena_strndup(arena, name, len)))
+            return NULL;
         int start = 1;
         for (size_t k = w; k < i; k++) {
             if (is_upper(buf[k]) && !start)
@@ -483,22 +542,22 @@ static void make_display(char *buf, size_t len) {
                     buf[k] != '\'';
         }
     }
+    return buf ? buf : name;
 }
 
 static polisi_status set_name(polisi__ctx *ctx, polisi_entity *e, const person *p) {
     const polisi__doc *doc = ctx->doc;
     size_t a = doc->toks[p->name.begin].start, b = doc->toks[p->name.end - 1].end;
-    char *name = polisi__arena_strndup(&ctx->res->arena, doc->text + a, b - a);
-    char *display = polisi__arena_strndup(&ctx->res->arena, doc->text + a, b - a);
-    if (!name || !display)
+    const char *name = polisi__arena_strndup(&ctx->res->arena, doc->text + a, b - a);
+    const char *display = name ? make_display(&ctx->res->arena, name, b - a) : NULL;
+    if (!display)
         return POLISI_ERR_NOMEM;
-    make_display(display, b - a);
     e->str[POLISI_FIELD_NAME] = name;
     e->str[POLISI_FIELD_DISPLAY] = display;
     return POLISI_OK;
 }
 
-static polisi_status emit(polisi__ctx *ctx, const ents *es, const person *p) {
+static polisi_status emit(polisi__ctx *ctx, ents *es, const person *p) {
     polisi_status st = POLISI_OK;
     /* the entity array may move: read every part before adding */
     const char *rank = p->rank >= 0 ? ent(es, p->rank)->str[POLISI_FIELD_CODE] : NULL;
@@ -530,9 +589,6 @@ polisi_status polisi__persons_register(polisi__lexicon *lex) {
         const char *const *words;
         size_t n;
     } lists[] = {CUES(stop_words), CUES(address_words), CUES(particles), CUES(name_abbrevs)};
-    for (size_t w = 1; w < sizeof function_words / sizeof function_words[0]; w++)
-        if (strcmp(function_words[w - 1], function_words[w]) >= 0)
-            return POLISI_ERR_INTERNAL; /* function_word needs them sorted */
     polisi_status st = POLISI_OK;
     for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++)
         for (size_t w = 0; w < lists[l].n && st == POLISI_OK; w++)
@@ -541,7 +597,7 @@ polisi_status polisi__persons_register(polisi__lexicon *lex) {
 }
 
 polisi_status polisi__persons_find(polisi__ctx *ctx) {
-    ents es = {ctx->res, ctx->res->count};
+    ents es = {ctx->res, ctx->res->count, 0};
     size_t covered = 0; /* tokens before this belong to a person already */
     for (size_t i = 0; i < es.n; i++) {
         const polisi_entity *e = &ctx->res->ents[i];
