@@ -123,6 +123,7 @@ static const char *const unit_cues[] = {
 };
 
 static int place_words_sorted(void);
+static int gazetteer_indexed(void);
 
 /* The gazetteer is searched by binary search: a table edited out of order
  * would miss names silently, so creation checks the order (about 50 us). */
@@ -134,7 +135,9 @@ static int gazetteer_sorted(void) {
 }
 
 polisi_status polisi__units_register(polisi__lexicon *lex) {
-    polisi_status st = gazetteer_sorted() && place_words_sorted() ? POLISI_OK : POLISI_ERR_INTERNAL;
+    polisi_status st = gazetteer_sorted() && gazetteer_indexed() && place_words_sorted()
+                           ? POLISI_OK
+                           : POLISI_ERR_INTERNAL;
     for (int l = 0; st == POLISI_OK && l < POLISI__LV_COUNT; l++)
         st = polisi__add_variants(lex, levels[l].variants, POLISI__LEX_UNIT, (uint32_t)l, 0);
     if (st == POLISI_OK)
@@ -293,10 +296,61 @@ static size_t gazetteer_run_end(const char *s, size_t from, size_t n, size_t lo,
     return gazetteer_bound(s, from, n, lo + 1, lo + step < hi ? lo + step : hi, 1);
 }
 
+/* The hash of a first word in the index of the gazetteer (gazetteer.h);
+ * tools/gen_gazetteer.py computes the same. */
+static uint32_t word_hash(const char *s, size_t n) {
+    uint32_t h = (uint32_t)n * 0x9E3779B1u;
+    for (size_t c = 0; c < n; c++)
+        h = (h ^ (unsigned char)s[c]) * 0x01000193u;
+    return h;
+}
+
+/* The names whose first token is s[0, n): their run, or NULL. */
+static const polisi__place_run *gazetteer_first(const char *s, size_t n) {
+    const size_t mask = (1u << POLISI__GAZETTEER_FIRST_BITS) - 1;
+    for (size_t slot = word_hash(s, n) & mask;; slot = (slot + 1) & mask) {
+        const polisi__place_run *r = &polisi__gazetteer_first[slot];
+        if (r->hi == 0)
+            return NULL;
+        /* the run's first name begins with its word (s holds no NUL, so
+         * the loop stops at the end of a shorter name) */
+        const char *k = polisi__gazetteer[r->lo].key;
+        size_t c = 0;
+        while (c < n && k[c] == s[c])
+            c++;
+        if (c == n && (k[n] == '\0' || k[n] == ' '))
+            return r;
+    }
+}
+
+/* The index of first words agrees with the table: every name is in the
+ * run of its first word (a table edited out of step would miss names
+ * silently). Checked at creation, like the order: run by run, the index
+ * gives the run that starts there, and its names share the word. */
+static int gazetteer_indexed(void) {
+    size_t g = 0;
+    while (g < polisi__gazetteer_count) {
+        const char *k = polisi__gazetteer[g].key;
+        size_t n = 0;
+        while (k[n] && k[n] != ' ')
+            n++;
+        const polisi__place_run *r = gazetteer_first(k, n);
+        if (!r || r->lo != g || r->hi > polisi__gazetteer_count)
+            return 0;
+        for (g++; g < r->hi; g++) {
+            const char *name = polisi__gazetteer[g].key;
+            if (memcmp(name, k, n) != 0 || name[n] != ' ') /* sorted: no shorter name here */
+                return 0;
+        }
+    }
+    return 1;
+}
+
 /* The number of tokens of the longest gazetteer name that starts at token
  * i, on one line, or 0. The candidate grows a token at a time and stops as
  * soon as no longer name begins with it; [lo, hi) are the names that begin
- * with it, so each step searches only the names the one before found. */
+ * with it, so each step searches only the names the one before found. The
+ * names of the first token come from the index, in one probe. */
 static size_t gazetteer_match(const polisi__doc *doc, size_t i) {
     char buf[160];
     size_t n = 0, best = 0, lo = 0, hi = polisi__gazetteer_count;
@@ -310,10 +364,18 @@ static size_t gazetteer_match(const polisi__doc *doc, size_t i) {
             buf[n++] = ' ';
         memcpy(buf + n, polisi__tok_key(doc, k), t->key_len);
         n += t->key_len;
-        lo = gazetteer_bound(buf, from, n, lo, hi, 0);
-        if (lo == hi || !gazetteer_begins(polisi__gazetteer[lo].key, buf, from, n))
-            break; /* no name begins with it */
-        hi = gazetteer_run_end(buf, from, n, lo, hi);
+        if (k == i) {
+            const polisi__place_run *r = gazetteer_first(buf, n);
+            if (!r)
+                break;
+            lo = r->lo;
+            hi = r->hi;
+        } else {
+            lo = gazetteer_bound(buf, from, n, lo, hi, 0);
+            if (lo == hi || !gazetteer_begins(polisi__gazetteer[lo].key, buf, from, n))
+                break; /* no name begins with it */
+            hi = gazetteer_run_end(buf, from, n, lo, hi);
+        }
         /* in [lo, hi), sorted bytewise: the name itself first, then the
          * longer names ("name ..."), as ' ' is below every other byte */
         if (polisi__gazetteer[lo].key[n] == '\0') {

@@ -163,6 +163,41 @@ def build(csvs):
     return sorted(places.values(), key=lambda p: p[0].encode("ascii"))
 
 
+# The index of first words (lib/units.c, gazetteer_first): a hash table of
+# 2^FIRST_BITS slots, each the run [lo, hi) of the names whose first token is
+# one word, found by word_hash and linear probing. word_hash is units.c's.
+FIRST_BITS = 13
+
+
+def word_hash(word):
+    h = (len(word) * 0x9E3779B1) & 0xFFFFFFFF
+    for b in word.encode("ascii"):
+        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def first_index(places):
+    runs = {}  # first word -> [lo, hi)
+    for i, (name, _) in enumerate(places):
+        w = name.split(" ")[0]
+        if w in runs:
+            if runs[w][1] != i:
+                sys.exit("gen_gazetteer: the names of %r are not one run" % w)
+            runs[w][1] = i + 1
+        else:
+            runs[w] = [i, i + 1]
+    size = 1 << FIRST_BITS
+    if len(runs) * 4 > size * 3 or len(places) >= 1 << 16:
+        sys.exit("gen_gazetteer: raise FIRST_BITS or widen the index")
+    slots = [(0, 0)] * size
+    for w, (lo, hi) in runs.items():  # in the order of the names
+        s = word_hash(w) & (size - 1)
+        while slots[s][1]:
+            s = (s + 1) & (size - 1)
+        slots[s] = (lo, hi)
+    return slots
+
+
 def emit(places, version, counts):
     lines = [
         "/*",
@@ -187,6 +222,14 @@ def emit(places, version, counts):
         "};",
         "",
         "const size_t polisi__gazetteer_count = sizeof polisi__gazetteer / sizeof polisi__gazetteer[0];",
+        "",
+        "const polisi__place_run polisi__gazetteer_first[1u << POLISI__GAZETTEER_FIRST_BITS] = {",
+    ]
+    slots = first_index(places)
+    for k in range(0, len(slots), 8):
+        lines.append("    " + " ".join("{%d, %d}," % slot for slot in slots[k:k + 8]))
+    lines += [
+        "};",
         "",
     ]
     return "\n".join(lines)
