@@ -44,10 +44,16 @@ polisi_status polisi__calendar_register(polisi__lexicon *lex) {
 
 polisi_status polisi__calendar_register_cues(polisi__lexicon *lex, unsigned kinds,
                                              polisi__lex_class cue) {
+    return polisi__calendar_register_cues_of(lex, kinds, ~0u, 0, cue);
+}
+
+polisi_status polisi__calendar_register_cues_of(polisi__lexicon *lex, unsigned kinds,
+                                                unsigned flags, int one_word,
+                                                polisi__lex_class cue) {
     char word[64];
     for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
         const dt_def *d = &words[w];
-        if (!(kinds & DTK_BIT(d->kind)))
+        if (!(kinds & DTK_BIT(d->kind)) || (d->flags & ~flags))
             continue;
         /* The first word of every variant: the token its phrase starts at. */
         for (const char *p = d->variants; *p;) {
@@ -56,11 +62,13 @@ polisi_status polisi__calendar_register_cues(polisi__lexicon *lex, unsigned kind
             size_t first = strcspn(p, " |");
             if (first == 0 || first >= sizeof word)
                 return POLISI_ERR_INTERNAL;
-            memcpy(word, p, first);
-            word[first] = '\0';
-            polisi_status st = polisi__lexicon_add(lex, word, cue, 0, 0);
-            if (st != POLISI_OK)
-                return st;
+            if (!one_word || first == n) {
+                memcpy(word, p, first);
+                word[first] = '\0';
+                polisi_status st = polisi__lexicon_add(lex, word, cue, 0, 0);
+                if (st != POLISI_OK)
+                    return st;
+            }
             p += n + (bar != NULL);
         }
     }

@@ -56,6 +56,11 @@ polisi_status polisi__calendar_register(polisi__lexicon *lex);
  * without the cue bit starts no such word, and is skipped on one test. */
 polisi_status polisi__calendar_register_cues(polisi__lexicon *lex, unsigned kinds,
                                              polisi__lex_class cue);
+/* The same for the words of `kinds` whose flags (DTF_*) are all in
+ * `flags`; with `one_word`, only the variants of one word. */
+polisi_status polisi__calendar_register_cues_of(polisi__lexicon *lex, unsigned kinds,
+                                                unsigned flags, int one_word,
+                                                polisi__lex_class cue);
 
 /* A lexicon value holds the kind and the number (which may be negative). */
 #define DT_NUM_BIAS 1024

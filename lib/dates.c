@@ -37,6 +37,17 @@ polisi_status polisi__dates_register(polisi__lexicon *lex) {
      * all tokens and starts no date. */
     if (st == POLISI_OK)
         st = polisi__lexicon_add(lex, "(", POLISI__LEX_CUE_DATE, 0, 0);
+    /* The cues that may be a date alone (may_start): plain weekdays and
+     * month names, and the relative days of one word. Every other start
+     * word needs what follows_bound_cue lets through: "hari" a weekday,
+     * "tahun" a number, "dua" "hari", "Agu" a number, "Sabut" (a typo) a
+     * date, and the phrases "hari ini", "malam ini" their second word. */
+    if (st == POLISI_OK)
+        st = polisi__calendar_register_cues_of(lex, DTK_BIT(DTK_WEEKDAY) | DTK_BIT(DTK_MONTH), 0,
+                                               0, POLISI__LEX_CUE_DATE_FREE);
+    if (st == POLISI_OK)
+        st = polisi__calendar_register_cues_of(lex, DTK_BIT(DTK_RELDAY), 0, 1,
+                                               POLISI__LEX_CUE_DATE_FREE);
     return st;
 }
 
@@ -1123,10 +1134,25 @@ static inline int number_may_go_on(const polisi__doc *doc, const polisi__token *
     return c == '/' || c == '-' || c == '.';
 }
 
+/* Token `next` may follow a date cue that is no CUE_DATE_FREE: a number,
+ * punctuation, a date word, a part of the day ("Sabut pagi (5/10)"), or
+ * "ini", "tadi" ("hari ini", "Sabut tadi pagi"). */
+static inline int follows_bound_cue(const polisi__doc *doc, size_t next) {
+    if (next >= doc->ntoks)
+        return 0;
+    const polisi__token *t = &doc->toks[next];
+    return t->kind != POLISI__TOK_WORD ||
+           (t->classes & (POLISI__LEX_BIT(POLISI__LEX_DATEWORD) |
+                          POLISI__LEX_BIT(POLISI__LEX_DAYPART))) ||
+           polisi__tok_is(doc, next, "ini") || polisi__tok_is(doc, next, "tadi");
+}
+
 static inline int may_start(const polisi__doc *doc, size_t i) {
     const polisi__token *t = &doc->toks[i];
     if (t->kind == POLISI__TOK_WORD)
-        return (t->classes & POLISI__LEX_BIT(POLISI__LEX_CUE_DATE)) != 0;
+        return (t->classes & POLISI__LEX_BIT(POLISI__LEX_CUE_DATE)) &&
+               ((t->classes & POLISI__LEX_BIT(POLISI__LEX_CUE_DATE_FREE)) ||
+                follows_bound_cue(doc, i + 1));
     if (i + 1 >= doc->ntoks)
         return 0;
     const polisi__token *next = t + 1;

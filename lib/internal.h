@@ -217,6 +217,10 @@ typedef enum polisi__lex_class {
     POLISI__LEX_CUE_DATE,
     POLISI__LEX_CUE_TIME,
     POLISI__LEX_CUE_PERSON,
+    /* dates.c: a CUE_DATE word that may be a date with nothing after it
+     * (a weekday, a month name, "kemarin"); the others need a number, a
+     * date word or punctuation after them, which one look tells. */
+    POLISI__LEX_CUE_DATE_FREE,
     POLISI__LEX_CLASS_MAX = 31
 } polisi__lex_class;
 
