@@ -13,6 +13,14 @@
 
 #include "internal.h"
 
+/* Every word that ranks.c looks for around a rank (suffixes, corps, the
+ * word lists below) is a CUE_RANK cue (register_cues): a token without
+ * the bit is none of them, told with one bit test instead of a list. */
+#define CUE_BIT POLISI__LEX_BIT(POLISI__LEX_CUE_RANK)
+#define CUE_IN(doc, i, list)                                                                 \
+    ((polisi__tok_classes(doc, i) & CUE_BIT) &&                                              \
+     polisi__tok_in(doc, i, list, sizeof list / sizeof list[0]))
+
 enum force { POLRI, TNI, TNI_AD, TNI_AL, TNI_AU, POLRI_FORMER };
 enum group { TAMTAMA, BINTARA, PAMA, PAMEN, PATI };
 
@@ -46,6 +54,8 @@ static const rank_def ranks[RK_COUNT] = {
 /* Lexicon entry flag: the variant is a rank only before a name or suffix. */
 #define VARIANT_AMBIGUOUS 1u
 
+static polisi_status register_cues(polisi__lexicon *lex);
+
 polisi_status polisi__ranks_register(polisi__lexicon *lex) {
     char phrase[128];
     for (uint32_t r = 0; r < RK_COUNT; r++) {
@@ -69,7 +79,7 @@ polisi_status polisi__ranks_register(polisi__lexicon *lex) {
             p += n + (bar != NULL);
         }
     }
-    return POLISI_OK;
+    return register_cues(lex);
 }
 
 /* ---- corps ---- */
@@ -120,9 +130,14 @@ static int next_is(const polisi__doc *doc, size_t i, const char *s) {
            polisi__tok_is(doc, i, s);
 }
 
+/* Token i exists, is on the same line as the token before, and is the
+ * punctuation c (polisi__tok_punct inline: asked after every rank). */
 static int next_punct(const polisi__doc *doc, size_t i, char c) {
-    return i < doc->ntoks && !(doc->toks[i].flags & POLISI__TF_LINE_BEFORE) &&
-           polisi__tok_punct(doc, i, c);
+    if (i >= doc->ntoks)
+        return 0;
+    const polisi__token *t = &doc->toks[i];
+    return !(t->flags & POLISI__TF_LINE_BEFORE) && t->kind == POLISI__TOK_PUNCT &&
+           t->key_len == 1 && doc->keys[t->key] == c;
 }
 
 /* "Pol", "Pol.", "Polisi", "(Pol)", "(Polisi)": tokens used, or 0. */
@@ -208,6 +223,10 @@ static void read_suffixes(const polisi__lexicon *lex, const polisi__doc *doc, co
     int may_be_tni = def->force != POLRI || def->twin != RK_NONE;
     for (;;) {
         size_t n = 0, k = j + next_punct(doc, j, '.'); /* "Jend. Pol", "AKBP.(Purn)" */
+        /* every suffix starts with "(" or a suffix word (a CUE_RANK cue):
+         * after nearly every rank, one test ends the loop */
+        if (!next_punct(doc, k, '(') && !(polisi__tok_classes(doc, k) & CUE_BIT))
+            break;
         if (!r->pol && !r->tni && (n = read_pol(doc, k)) != 0)
             r->pol = 1;
         else if (!r->pol && !r->tni && may_be_tni && next_is(doc, k, "tni"))
@@ -245,7 +264,7 @@ static int name_follows(const polisi__doc *doc, size_t i) {
     const polisi__token *t = &doc->toks[i];
     if (t->kind != POLISI__TOK_WORD)
         return 0;
-    if (polisi__tok_in(doc, i, name_prefixes, sizeof name_prefixes / sizeof name_prefixes[0]))
+    if (CUE_IN(doc, i, name_prefixes))
         return 1;
     if (!(t->flags & (POLISI__TF_CAP | POLISI__TF_UPPER)) || (t->flags & POLISI__TF_LOWER))
         return 0;
@@ -260,8 +279,48 @@ static const char *const civil_offices[] = {
 };
 
 static int after_civil_office(const polisi__doc *doc, size_t i) {
-    return i > 0 &&
-           polisi__tok_in(doc, i - 1, civil_offices, sizeof civil_offices / sizeof civil_offices[0]);
+    return i > 0 && CUE_IN(doc, i - 1, civil_offices);
+}
+
+/* Token i stands in a headline in Title Case: polisi__title_case_line's
+ * answer, read so that a line of prose (nearly every line a rank is on)
+ * costs a few dozen tokens instead of 129. The same window (64 tokens back
+ * from i, 63 on); it stops as soon as the lower-case words seen are too
+ * many for the tokens still unread to make up: the line needs caps * 10 >=
+ * words * 9, that is words >= 10 * lower. */
+static int headline_at(const polisi__doc *doc, size_t i, size_t min_words) {
+    const size_t window = 64;
+    const polisi__token *toks = doc->toks;
+    size_t right_end = doc->ntoks - i > window ? i + window : doc->ntoks; /* exclusive */
+    size_t left_end = i > window ? i - window : 0;                          /* inclusive */
+    size_t unread = (right_end - i - 1) + (i - left_end + 1), words = 0, lower = 0;
+#define COUNT(t)                                                                             \
+    do {                                                                                     \
+        if ((t)->kind == POLISI__TOK_WORD && (t)->end - (t)->start >= 4) {                   \
+            words++;                                                                         \
+            lower += !((t)->flags & (POLISI__TF_CAP | POLISI__TF_UPPER));                    \
+        }                                                                                    \
+    } while (0)
+    for (size_t k = i + 1; k < right_end; k++) {
+        if (toks[k].flags & POLISI__TF_LINE_BEFORE) {
+            unread -= right_end - k;
+            break;
+        }
+        unread--;
+        COUNT(&toks[k]);
+        if (lower * 10 > words + unread)
+            return 0;
+    }
+    for (size_t k = i;; k--) {
+        unread--;
+        COUNT(&toks[k]);
+        if (lower * 10 > words + unread)
+            return 0;
+        if (k == left_end || (toks[k].flags & POLISI__TF_LINE_BEFORE))
+            break;
+    }
+#undef COUNT
+    return words >= min_words && words >= 10 * lower;
 }
 
 /* An ambiguous rank word ("Brigadir", "Jenderal", "Mayor", "Irjen") counts
@@ -271,7 +330,7 @@ static int ambiguous_is_rank(const polisi__doc *doc, size_t i, const rank_read *
     if (r->pol || r->tni || r->retired || r->corps)
         return 1;
     return (doc->toks[i].flags & POLISI__TF_CAP) && name_follows(doc, r->end) &&
-           !after_civil_office(doc, i) && !polisi__title_case_line(doc, i, 5);
+           !after_civil_office(doc, i) && !headline_at(doc, i, 5);
 }
 
 /* Places named after a person: "Jalan Brigjen Katamso", "KRI Laksamana ...". */
@@ -286,17 +345,38 @@ static int after_named_place(const polisi__doc *doc, size_t i) {
     size_t p = i - 1;
     if (polisi__tok_punct(doc, p, '.') && p > 0)
         p--;
-    return polisi__tok_in(doc, p, named_places, sizeof named_places / sizeof named_places[0]);
+    return CUE_IN(doc, p, named_places);
 }
 
 /* Bare "Jenderal" is Polri in police news unless TNI is named just before
  * ("Panglima TNI Jenderal ..."). */
+static const char *const tni_words[] = {"tni", "panglima", "ksad", "kasad", "pangdam", "ad"};
+
 static int tni_context(const polisi__doc *doc, size_t i) {
-    static const char *const words[] = {"tni", "panglima", "ksad", "kasad", "pangdam", "ad"};
     for (size_t back = 1; back <= 4 && back <= i; back++)
-        if (polisi__tok_in(doc, i - back, words, sizeof words / sizeof words[0]))
+        if (CUE_IN(doc, i - back, tni_words))
             return 1;
     return 0;
+}
+
+/* The suffix words read_suffixes asks for by name. */
+static const char *const suffix_words[] = {"pol", "polisi", "tni", "purn", "purnawirawan", "laut"};
+
+#define CUES(list) {list, sizeof list / sizeof list[0]}
+
+static polisi_status register_cues(polisi__lexicon *lex) {
+    static const struct {
+        const char *const *words;
+        size_t n;
+    } lists[] = {CUES(suffix_words), CUES(name_prefixes), CUES(civil_offices),
+                 CUES(named_places), CUES(tni_words)};
+    polisi_status st = POLISI_OK;
+    for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++)
+        for (size_t w = 0; w < lists[l].n && st == POLISI_OK; w++)
+            st = polisi__lexicon_add(lex, lists[l].words[w], POLISI__LEX_CUE_RANK, 0, 0);
+    for (size_t c = 0; c < sizeof corps_table / sizeof corps_table[0] && st == POLISI_OK; c++)
+        st = polisi__lexicon_add(lex, corps_table[c].key, POLISI__LEX_CUE_RANK, 0, 0);
+    return st;
 }
 
 static polisi_status emit(polisi__ctx *ctx, size_t i, const rank_def *def, const rank_read *r) {
