@@ -722,6 +722,27 @@ static size_t bracket_range(const parser *p, size_t k, dspan *s) {
 static const char *const bracket_before[] = {"pada", "sejak", "hingga", "sampai", "mulai",
                                              "tanggal", "tgl", "semalam", "tadi", "lalu"};
 
+/* What every form read at the number k (days_ago, explicit_date, a day
+ * that starts a range) has right after it: "/" or "-" ("5/11",
+ * "2025-02-06", "5-7 November"); a "." only in D.M.Y, so with a second
+ * "." ("12.11.2019"; "19.00" is no date); "hari", a month or a range word
+ * ("5 hingga 7 Mei"). One look turns away "25 tahun", the "00" of "19.00
+ * WIB", "Rp 1.500". */
+static int number_goes_on(const parser *p, size_t k) {
+    size_t j = k + 1;
+    if (!on_line(p, j))
+        return 0;
+    const polisi__token *t = &p->toks[j];
+    if (t->kind == POLISI__TOK_PUNCT) {
+        char c = t->key_len == 1 ? p->keys[t->key] : 0;
+        return c == '/' || c == '-' || (c == '.' && punct_at(p, j + 2, '.'));
+    }
+    dt_word w;
+    return t->kind == POLISI__TOK_WORD &&
+           (polisi__tok_is(p->doc, j, "hari") ||
+            (dword(p, j, &w) && (w.kind == DTK_MONTH || w.kind == DTK_RANGE)));
+}
+
 /* The point that starts at token k (s->b may be later: "tanggal 5 Mei"). */
 static size_t point_at(const parser *p, size_t k, dspan *s, int *pk) {
     const polisi__doc *doc = p->doc;
@@ -772,6 +793,8 @@ static size_t point_at(const parser *p, size_t k, dspan *s, int *pk) {
     default: break;
     }
     if (doc->toks[k].kind == POLISI__TOK_NUMBER) {
+        if (!number_goes_on(p, k))
+            return 0;
         if ((e = days_ago(p, k, &s->v)) != 0) {
             *pk = PK_RELATIVE;
             return e;
