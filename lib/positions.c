@@ -317,11 +317,43 @@ static const char *compose(polisi__ctx *ctx, int h, const char *numeral, size_t 
     return s;
 }
 
+/* The context of every function below positions_find: the call's, and the
+ * units that units_find appended to the result before this recognizer ran
+ * (the trailing run of UNIT entities, in token order: no other recognizer
+ * of phase 1 adds units). The functions take its first member and get the
+ * whole back with pos_of. */
+typedef struct pos_ctx {
+    polisi__ctx base;
+    size_t units_begin, units_end; /* in ctx->res->ents */
+} pos_ctx;
+
+static const pos_ctx *pos_of(const polisi__ctx *ctx) {
+    return (const pos_ctx *)(const void *)ctx;
+}
+
+/* The unit entity that units_find added at token j, or NULL. A document
+ * has a few units: a scan of them costs less than one read. */
+static const polisi_entity *unit_found(const polisi__ctx *ctx, size_t j) {
+    const pos_ctx *pc = pos_of(ctx);
+    const polisi_entity *ents = ctx->res->ents;
+    for (size_t k = pc->units_begin; k < pc->units_end && ents[k].tok_begin <= j; k++)
+        if (ents[k].tok_begin == j)
+            return &ents[k];
+    return NULL;
+}
+
 /* The unit written right after a post, as its own entity ("Kasat Reskrim
- * Polres Bogor" -> "Polres Bogor"). */
+ * Polres Bogor" -> "Polres Bogor"). units_find has read most of them
+ * already, with polisi__unit_read at the same token: its canonical name is
+ * taken from its entity. */
 static const char *unit_after(polisi__ctx *ctx, size_t j, polisi_status *st) {
     polisi__unit u;
-    if (on_line(ctx->doc, j) && polisi__unit_read(ctx, j, &u, st))
+    if (!on_line(ctx->doc, j))
+        return NULL;
+    const polisi_entity *found = unit_found(ctx, j);
+    if (found)
+        return found->str[POLISI_FIELD_CANONICAL];
+    if (polisi__unit_read(ctx, j, &u, st))
         return u.canonical;
     return NULL;
 }
@@ -636,7 +668,11 @@ static size_t try_post(polisi__ctx *ctx, size_t i, polisi_status *st) {
     return p.end;
 }
 
-polisi_status polisi__positions_find(polisi__ctx *ctx) {
+polisi_status polisi__positions_find(polisi__ctx *call) {
+    pos_ctx pc = {*call, call->res->count, call->res->count};
+    while (pc.units_begin > 0 && call->res->ents[pc.units_begin - 1].type == POLISI_UNIT)
+        pc.units_begin--;
+    polisi__ctx *ctx = &pc.base;
     const polisi__doc *doc = ctx->doc;
     /* A post starts with an acting prefix (try_post), a whole post
      * (whole_post) or a head (composed_post): the wake rule of positions
