@@ -4,12 +4,32 @@
  * Output goes through a small buffer to the caller's write function, so
  * writing allocates nothing. Every string is checked as UTF-8 on the way:
  * invalid bytes become U+FFFD (the offsets stay byte offsets into the input).
+ *
+ * Writing costs per entity, not per byte of input, so the pieces are
+ * written straight into the buffer: a writer first makes sure of room for
+ * the most a piece can take (at()), then stores without further checks and
+ * says where it stopped (done()). Keys of the compact form are copied whole
+ * from a table, 16 bytes at a time.
  */
+#include <assert.h>
 #include <string.h>
 
 #include <utf8proc.h>
 
 #include "internal.h"
+
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#define JSON_SSE2 1
+#endif
+
+/* For the few small writers that run for every key and string: GCC's
+ * heuristics otherwise leave some of their calls out of line. */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
 
 typedef struct jw {
     polisi_write_fn write;
@@ -25,6 +45,16 @@ static void flush(jw *w) {
         w->failed = 1;
     w->used = 0;
 }
+
+/* Where to write n bytes (n <= sizeof w->buf), flushing first when they
+ * do not fit. */
+static inline char *at(jw *w, size_t n) {
+    if (n > sizeof w->buf - w->used)
+        flush(w);
+    return w->buf + w->used;
+}
+
+static inline void done(jw *w, char *o) { w->used = (size_t)(o - w->buf); }
 
 static void put_slow(jw *w, const char *s, size_t n) {
     while (n) {
@@ -49,7 +79,11 @@ static inline void put(jw *w, const char *s, size_t n) {
     }
 }
 
-static void puts_(jw *w, const char *s) { put(w, s, strlen(s)); }
+static inline void put_char(jw *w, char c) {
+    char *o = at(w, 1);
+    *o++ = c;
+    done(w, o);
+}
 
 static void newline(jw *w, int depth) {
     if (!w->pretty)
@@ -72,191 +106,389 @@ static const unsigned char plain[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
-/* Writes s[0, n) as a JSON string. */
-static void put_string(jw *w, const char *s, size_t n) {
-    static const char hex[] = "0123456789abcdef";
-    put(w, "\"", 1);
-    size_t i = 0, run = 0; /* s[run, i) is plain text not yet written */
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        if (plain[c]) {
-            i++;
-            continue;
+#ifdef JSON_SSE2
+/* A bit for each byte of x that is not plain. */
+static inline unsigned odd_bytes(__m128i x) {
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+    const __m128i space = _mm_set1_epi8(' ');
+    /* Signed, "below a space" is a control byte or one of 0x80..0xFF. */
+    __m128i odd = _mm_or_si128(_mm_cmplt_epi8(x, space),
+                               _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)));
+    return (unsigned)_mm_movemask_epi8(odd);
+}
+#endif
+
+/* Copies the plain bytes that begin s[0, n) to o and returns their count.
+ * May store up to 16 bytes past them (at() reserves that slack). Most
+ * strings are a few words: from 4 bytes on, they are read as two
+ * overlapping loads (the first and the last 4, 8 or 16 bytes), never past
+ * s + n. */
+static inline size_t plain_run(char *o, const unsigned char *s, size_t n) {
+    size_t k = 0;
+#ifdef JSON_SSE2
+    unsigned m;
+    if (n >= 16) {
+        for (; k + 16 <= n; k += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
+            _mm_storeu_si128((__m128i *)(void *)(o + k), x);
+            if ((m = odd_bytes(x)) != 0)
+                return k + (size_t)__builtin_ctz(m);
         }
-        if (c >= 0x80) {
-            utf8proc_int32_t cp;
-            utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                                  (utf8proc_ssize_t)(n - i), &cp);
-            if (k > 0) {
-                i += (size_t)k;
-                continue;
-            }
-        }
-        put(w, s + run, i - run);
-        if (c == '"' || c == '\\') {
-            char esc[2] = {'\\', (char)c};
-            put(w, esc, 2);
-        } else if (c == '\n') {
-            put(w, "\\n", 2);
-        } else if (c == '\r') {
-            put(w, "\\r", 2);
-        } else if (c == '\t') {
-            put(w, "\\t", 2);
-        } else if (c < 0x20) {
-            char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            put(w, esc, 6);
-        } else {
-            put(w, "\xEF\xBF\xBD", 3); /* a byte that is not UTF-8 */
-        }
-        run = ++i;
+        if (k == n)
+            return n;
+        k = n - 16; /* the bytes before k are plain */
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
+        _mm_storeu_si128((__m128i *)(void *)(o + k), x);
+        m = odd_bytes(x);
+        return m ? k + (size_t)__builtin_ctz(m) : n;
     }
-    put(w, s + run, i - run);
-    put(w, "\"", 1);
+    if (n >= 8) {
+        __m128i lo = _mm_loadl_epi64((const __m128i *)(const void *)s);
+        __m128i hi = _mm_loadl_epi64((const __m128i *)(const void *)(s + n - 8));
+        _mm_storel_epi64((__m128i *)(void *)o, lo);
+        _mm_storel_epi64((__m128i *)(void *)(o + n - 8), hi);
+        m = odd_bytes(_mm_unpacklo_epi64(lo, hi)) & 0xFFFF;
+        if (!m)
+            return n;
+        return m & 0xFF ? (size_t)__builtin_ctz(m) : n - 8 + (size_t)__builtin_ctz(m >> 8);
+    }
+    if (n >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + n - 4, 4);
+        memcpy(o, &lo, 4);
+        memcpy(o + n - 4, &hi, 4);
+        m = odd_bytes(_mm_unpacklo_epi32(_mm_cvtsi32_si128((int)lo), _mm_cvtsi32_si128((int)hi))) & 0xFF;
+        if (!m)
+            return n;
+        return m & 0xF ? (size_t)__builtin_ctz(m) : n - 4 + (size_t)__builtin_ctz(m >> 4);
+    }
+#endif
+    while (k < n && plain[s[k]]) {
+        o[k] = (char)s[k];
+        k++;
+    }
+    return k;
 }
 
-/* Keys are field and type names: ASCII letters and '_', nothing to escape. */
-static void put_key(jw *w, const char *key, int first, int depth) {
-    size_t n = strlen(key);
-    if (!w->pretty && n + 4 <= sizeof w->buf - w->used) { /* the usual case, in one go */
-        char *o = w->buf + w->used;
-        if (!first)
-            *o++ = ',';
-        *o++ = '"';
-        memcpy(o, key, n);
-        o += n;
-        *o++ = '"';
-        *o++ = ':';
-        w->used = (size_t)(o - w->buf);
+/* Input bytes escaped per reservation; each takes at most 6 output bytes. */
+#define STRING_STEP 512
+/* Room beyond 6 bytes an input byte: the quotes, the rest of a UTF-8
+ * sequence that starts before the step's end, plain_run's 16-byte stores. */
+#define STRING_SLACK 32
+
+/* Writes s[0, n) as a JSON string, any string. */
+static void put_string_any(jw *w, const char *str, size_t n) {
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    size_t step = n < STRING_STEP ? n : STRING_STEP;
+    char *o = at(w, 6 * step + STRING_SLACK);
+    *o++ = '"';
+    for (;;) {
+        size_t stop = n - i < STRING_STEP ? n : i + STRING_STEP;
+        while (i < stop) {
+            size_t k = plain_run(o, s + i, stop - i);
+            i += k;
+            o += k;
+            if (i == stop)
+                break;
+            unsigned char c = s[i];
+            if (c >= 0x80) {
+                utf8proc_int32_t cp;
+                utf8proc_ssize_t len = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
+                if (len > 0) { /* may end past stop: within the slack */
+                    memcpy(o, s + i, (size_t)len);
+                    o += len;
+                    i += (size_t)len;
+                    continue;
+                }
+                memcpy(o, "\xEF\xBF\xBD", 3); /* a byte that is not UTF-8 */
+                o += 3;
+            } else if (c == '"' || c == '\\') {
+                o[0] = '\\';
+                o[1] = (char)c;
+                o += 2;
+            } else if (c == '\n') {
+                memcpy(o, "\\n", 2);
+                o += 2;
+            } else if (c == '\r') {
+                memcpy(o, "\\r", 2);
+                o += 2;
+            } else if (c == '\t') {
+                memcpy(o, "\\t", 2);
+                o += 2;
+            } else {
+                memcpy(o, "\\u00", 4);
+                o[4] = hex[c >> 4];
+                o[5] = hex[c & 15];
+                o += 6;
+            }
+            i++;
+        }
+        if (i >= n)
+            break;
+        done(w, o);
+        step = n - i < STRING_STEP ? n - i : STRING_STEP;
+        o = at(w, 6 * step + STRING_SLACK);
+    }
+    *o++ = '"';
+    done(w, o);
+}
+
+/* Strings up to this long are tried as plain text first. */
+#define STRING_SHORT 64
+
+/* Writes s[0, n) as a JSON string. Nearly all are short and need no
+ * escape: one reservation, one plain run, the quotes; the others start
+ * over in put_string_any. */
+static ALWAYS_INLINE void put_string(jw *w, const char *s, size_t n) {
+    if (n <= STRING_SHORT) {
+        char *o = at(w, n + 2 + 16);
+        if (plain_run(o + 1, (const unsigned char *)s, n) == n) {
+            o[0] = '"';
+            o[n + 1] = '"';
+            done(w, o + n + 2);
+            return;
+        }
+    }
+    put_string_any(w, s, n);
+}
+
+/* A key of the compact form with the comma before it (",\"code\":"), whole
+ * in 16 bytes so that it is stored with one fixed-size copy. The names are
+ * SPEC.md's, the same as polisi_field_name's (checked in debug builds). */
+typedef struct key_piece {
+    char s[16];
+    unsigned char n;
+} key_piece;
+
+#define KEY(f, name) [POLISI_FIELD_##f] = {",\"" name "\":", sizeof name + 3}
+static const key_piece field_keys[POLISI_FIELD_COUNT] = {
+    KEY(CODE, "code"),         KEY(NAME, "name"),          KEY(FORCE, "force"),
+    KEY(GROUP, "group"),       KEY(GRADE, "grade"),        KEY(RETIRED, "retired"),
+    KEY(CORPS, "corps"),       KEY(POSITION, "position"),  KEY(CATEGORY, "category"),
+    KEY(MEANING, "meaning"),   KEY(LEVEL, "level"),        KEY(KIND, "kind"),
+    KEY(PLACE, "place"),       KEY(CANONICAL, "canonical"), KEY(UNIT, "unit"),
+    KEY(ACTING, "acting"),     KEY(VALUE, "value"),        KEY(END_VALUE, "end_value"),
+    KEY(WEEKDAY, "weekday"),   KEY(WEEKDAY_OK, "weekday_ok"), KEY(ZONE, "zone"),
+    KEY(UTC_OFFSET, "utc_offset"), KEY(DISPLAY, "display"), KEY(RANK, "rank"),
+    KEY(TITLES, "titles"),
+};
+#undef KEY
+static const key_piece key_start = {",\"start\":", 9}, key_end = {",\"end\":", 7};
+
+/* Writes a key: the piece as it is in the compact form; in the pretty form
+ * the comma, a new line, the name and ": ". */
+static ALWAYS_INLINE void put_key(jw *w, const key_piece *k, int first, int depth) {
+    if (!w->pretty) {
+        const char *s = k->s + first;
+        char *o = at(w, sizeof k->s);
+        memcpy(o, s, sizeof k->s - 1); /* fixed size: the piece and slack */
+        done(w, o + k->n - first);
         return;
     }
     if (!first)
         put(w, ",", 1);
     newline(w, depth);
-    put_string(w, key, strlen(key));
-    put(w, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
+    put(w, k->s + 1, (size_t)k->n - 2); /* "name" */
+    put(w, ": ", 2);
 }
 
-static void put_uint(jw *w, unsigned long long v) {
-    char tmp[24];
-    int n = 0;
-    do
-        tmp[n++] = (char)('0' + v % 10);
-    while ((v /= 10) != 0);
-    char out[24];
-    for (int i = 0; i < n; i++)
-        out[i] = tmp[n - 1 - i];
-    put(w, out, (size_t)n);
+static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324"
+                                     "25262728293031323334353637383940414243444546474849"
+                                     "50515253545556575859606162636465666768697071727374"
+                                     "75767778798081828384858687888990919293949596979899";
+
+/* The digits of v at o (20 bytes of room); returns their end. Written
+ * two at a time from the right into tmp, then copied with a fixed size. */
+static inline char *fmt_uint(char *o, unsigned long long v) {
+    char tmp[40];
+    char *p = tmp + 20;
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        p -= 2;
+        memcpy(p, digit_pairs + 2 * r, 2);
+    }
+    if (v >= 10) {
+        p -= 2;
+        memcpy(p, digit_pairs + 2 * v, 2);
+    } else {
+        *--p = (char)('0' + v);
+    }
+    memcpy(o, p, 20);
+    return o + (tmp + 20 - p);
 }
+
+static void put_uint(jw *w, unsigned long long v) { done(w, fmt_uint(at(w, 20), v)); }
 
 static void put_int(jw *w, int v) {
+    char *o = at(w, 21);
     if (v < 0) {
-        put(w, "-", 1);
-        put_uint(w, (unsigned long long)(-(long long)v));
+        *o++ = '-';
+        o = fmt_uint(o, (unsigned long long)(-(long long)v));
     } else {
-        put_uint(w, (unsigned long long)v);
+        o = fmt_uint(o, (unsigned long long)v);
     }
+    done(w, o);
 }
 
-/* Fields written as null when a type has no value for them; the others are
- * left out when absent. */
-static unsigned long null_fields(polisi_type type) {
-#define F(x) (1ul << POLISI_FIELD_##x)
-    switch (type) {
-    case POLISI_TITLE: return F(MEANING);
-    case POLISI_UNIT: return F(KIND) | F(PLACE);
-    case POLISI_POSITION: return F(UNIT);
-    case POLISI_DATE: return F(VALUE);
-    case POLISI_TIME: return F(ZONE);
-    case POLISI_PERSON: return F(RANK) | F(POSITION) | F(UNIT);
-    default: return 0;
-    }
-#undef F
-}
+static void put_bool(jw *w, int v) { put(w, v ? "true" : "false", v ? 4 : 5); }
 
-static void put_field(jw *w, const polisi_entity *e, polisi_field f, int depth) {
-    const char *name = polisi_field_name(f);
-    int v;
-    if (f == POLISI_FIELD_TITLES) {
-        if (e->type != POLISI_PERSON)
-            return;
-        put_key(w, name, 0, depth);
-        put(w, "[", 1);
+/* How a field of a type is written. */
+enum {
+    F_STRING,    /* left out when absent */
+    F_NULLABLE,  /* null when absent: the type has no value for it */
+    F_GRADE,     /* integers and booleans; a string when set so, else left out */
+    F_RETIRED,
+    F_WEEKDAY_OK,
+    F_TITLES,    /* always, a list */
+    F_END
+};
+
+typedef struct field_out {
+    unsigned char field, how;
+} field_out;
+
+/* The fields of each type, in the order of SPEC.md's tables. */
+#define S(f) {POLISI_FIELD_##f, F_STRING}
+#define N(f) {POLISI_FIELD_##f, F_NULLABLE}
+#define END {0, F_END}
+static const field_out type_fields[][8] = {
+    [POLISI_RANK] = {S(CODE), S(NAME), S(FORCE), S(GROUP), {POLISI_FIELD_GRADE, F_GRADE},
+                     {POLISI_FIELD_RETIRED, F_RETIRED}, S(CORPS), END},
+    [POLISI_TITLE] = {S(CODE), S(POSITION), S(CATEGORY), N(MEANING), END},
+    [POLISI_UNIT] = {S(LEVEL), N(KIND), N(PLACE), S(CANONICAL), END},
+    [POLISI_POSITION] = {S(CODE), S(FORCE), N(UNIT), S(ACTING), END},
+    [POLISI_DATE] = {N(VALUE), S(END_VALUE), S(WEEKDAY), {POLISI_FIELD_WEEKDAY_OK, F_WEEKDAY_OK},
+                     END},
+    [POLISI_TIME] = {S(VALUE), S(END_VALUE), N(ZONE), S(UTC_OFFSET), END},
+    [POLISI_PERSON] = {S(NAME), S(DISPLAY), N(RANK), {POLISI_FIELD_TITLES, F_TITLES},
+                       N(POSITION), N(UNIT), END},
+};
+#undef S
+#undef N
+#undef END
+
+/* The start of an entity in the compact form, up to the text's value. */
+typedef struct head_piece {
+    char s[32];
+    unsigned char n;
+} head_piece;
+#define HEAD(t, name) [POLISI_##t] = {"{\"type\":\"" name "\",\"text\":", sizeof name + 17}
+static const head_piece type_heads[] = {
+    HEAD(RANK, "rank"), HEAD(TITLE, "title"), HEAD(UNIT, "unit"), HEAD(POSITION, "position"),
+    HEAD(DATE, "date"), HEAD(TIME, "time"), HEAD(PERSON, "person"),
+};
+#undef HEAD
+
+static void put_field(jw *w, const polisi_entity *e, const field_out *fo, int depth) {
+    polisi_field f = (polisi_field)fo->field;
+    const key_piece *key = &field_keys[f];
+    switch (fo->how) {
+    case F_TITLES:
+        put_key(w, key, 0, depth);
+        put_char(w, '[');
         for (uint32_t i = 0; i < e->ntitles; i++) {
             if (i)
                 put(w, w->pretty ? ", " : ",", w->pretty ? 2 : 1);
             put_string(w, e->titles[i], strlen(e->titles[i]));
         }
-        put(w, "]", 1);
-    } else if (polisi_entity_int(e, f, &v) == POLISI_OK) {
-        put_key(w, name, 0, depth);
-        if (f == POLISI_FIELD_GRADE)
-            put_int(w, v);
-        else
-            puts_(w, v ? "true" : "false");
-    } else if (e->str[f]) {
-        put_key(w, name, 0, depth);
+        put_char(w, ']');
+        return;
+    case F_GRADE:
+        if (e->grade != POLISI__NO_INT) {
+            put_key(w, key, 0, depth);
+            put_int(w, e->grade);
+            return;
+        }
+        break;
+    case F_RETIRED:
+    case F_WEEKDAY_OK: {
+        int v = fo->how == F_RETIRED ? e->retired : e->weekday_ok; /* -1: absent */
+        if (v >= 0) {
+            put_key(w, key, 0, depth);
+            put_bool(w, v);
+            return;
+        }
+        break;
+    }
+    default: break;
+    }
+    if (e->str[f]) {
+        put_key(w, key, 0, depth);
         put_string(w, e->str[f], strlen(e->str[f]));
-    } else if (null_fields((polisi_type)e->type) & (1ul << f)) {
-        put_key(w, name, 0, depth);
-        puts_(w, "null");
+    } else if (fo->how == F_NULLABLE) {
+        put_key(w, key, 0, depth);
+        put(w, "null", 4);
     }
 }
 
-/* The fields of each type, in the order of SPEC.md's tables. */
-#define END POLISI_FIELD_COUNT
-static const polisi_field type_fields[][9] = {
-    [POLISI_RANK] = {POLISI_FIELD_CODE, POLISI_FIELD_NAME, POLISI_FIELD_FORCE, POLISI_FIELD_GROUP,
-                     POLISI_FIELD_GRADE, POLISI_FIELD_RETIRED, POLISI_FIELD_CORPS, END},
-    [POLISI_TITLE] = {POLISI_FIELD_CODE, POLISI_FIELD_POSITION, POLISI_FIELD_CATEGORY,
-                      POLISI_FIELD_MEANING, END},
-    [POLISI_UNIT] = {POLISI_FIELD_LEVEL, POLISI_FIELD_KIND, POLISI_FIELD_PLACE,
-                     POLISI_FIELD_CANONICAL, END},
-    [POLISI_POSITION] = {POLISI_FIELD_CODE, POLISI_FIELD_FORCE, POLISI_FIELD_UNIT,
-                         POLISI_FIELD_ACTING, END},
-    [POLISI_DATE] = {POLISI_FIELD_VALUE, POLISI_FIELD_END_VALUE, POLISI_FIELD_WEEKDAY,
-                     POLISI_FIELD_WEEKDAY_OK, END},
-    [POLISI_TIME] = {POLISI_FIELD_VALUE, POLISI_FIELD_END_VALUE, POLISI_FIELD_ZONE,
-                     POLISI_FIELD_UTC_OFFSET, END},
-    [POLISI_PERSON] = {POLISI_FIELD_NAME, POLISI_FIELD_DISPLAY, POLISI_FIELD_RANK,
-                       POLISI_FIELD_TITLES, POLISI_FIELD_POSITION, POLISI_FIELD_UNIT, END},
-};
-#undef END
-
 static void put_entity(jw *w, const polisi_entity *e, int depth) {
-    put(w, "{", 1);
-    put_key(w, "type", 1, depth + 1);
-    puts_(w, "\"");
-    puts_(w, polisi_type_name((polisi_type)e->type));
-    puts_(w, "\"");
-    put_key(w, "text", 0, depth + 1);
+    if (!w->pretty) {
+        const head_piece *h = &type_heads[e->type];
+        char *o = at(w, sizeof h->s);
+        memcpy(o, h->s, sizeof h->s);
+        done(w, o + h->n);
+    } else {
+        static const key_piece type_key = {",\"type\":", 8}, text_key = {",\"text\":", 8};
+        put(w, "{", 1);
+        put_key(w, &type_key, 1, depth + 1);
+        put(w, "\"", 1);
+        const char *name = polisi_type_name((polisi_type)e->type);
+        put(w, name, strlen(name));
+        put(w, "\"", 1);
+        put_key(w, &text_key, 0, depth + 1);
+    }
     put_string(w, e->owner->text + e->start, e->end - e->start);
-    for (const polisi_field *f = type_fields[e->type]; *f != POLISI_FIELD_COUNT; f++)
-        put_field(w, e, *f, depth + 1);
-    put_key(w, "start", 0, depth + 1);
+    for (const field_out *fo = type_fields[e->type]; fo->how != F_END; fo++)
+        put_field(w, e, fo, depth + 1);
+    put_key(w, &key_start, 0, depth + 1);
     put_uint(w, e->start);
-    put_key(w, "end", 0, depth + 1);
+    put_key(w, &key_end, 0, depth + 1);
     put_uint(w, e->end);
     newline(w, depth);
-    put(w, "}", 1);
+    put_char(w, '}');
 }
 
 static void put_entities(jw *w, const polisi_result *r, int depth) {
-    put(w, "[", 1);
+    put_char(w, '[');
     for (size_t i = 0; i < r->count; i++) {
         if (i)
-            put(w, ",", 1);
+            put_char(w, ',');
         newline(w, depth + 1);
         put_entity(w, &r->ents[i], depth + 1);
     }
     if (r->count)
         newline(w, depth);
-    put(w, "]", 1);
+    put_char(w, ']');
 }
+
+#ifndef NDEBUG
+/* The tables above spell the names of status.c once more. */
+static void check_names(void) {
+    for (int f = 0; f < POLISI_FIELD_COUNT; f++) {
+        const key_piece *k = &field_keys[f];
+        const char *name = polisi_field_name((polisi_field)f);
+        assert(k->n == strlen(name) + 4 && memcmp(k->s + 2, name, strlen(name)) == 0);
+    }
+    for (int t = POLISI_RANK; t <= POLISI_PERSON; t++) {
+        const char *name = polisi_type_name((polisi_type)t);
+        assert(type_heads[t].n == strlen(name) + 18 &&
+               memcmp(type_heads[t].s + 9, name, strlen(name)) == 0);
+    }
+}
+#endif
 
 polisi_status polisi_result_write_json(const polisi_result *r, const char *id, size_t id_len,
                                        unsigned flags, polisi_write_fn write, void *ud) {
     if (!r || !write || (!id && id_len) || (flags & ~(POLISI_JSON_PRETTY | POLISI_JSON_ENTITIES_ONLY)))
         return POLISI_ERR_INVALID_ARG;
+#ifndef NDEBUG
+    check_names();
+#endif
+    static const key_piece id_key = {",\"id\":", 6}, entities_key = {",\"entities\":", 12};
     jw w;
     w.write = write;
     w.ud = ud;
@@ -266,21 +498,20 @@ polisi_status polisi_result_write_json(const polisi_result *r, const char *id, s
     if (flags & POLISI_JSON_ENTITIES_ONLY) {
         put_entities(&w, r, 0);
     } else {
-        put(&w, "{", 1);
-        put_key(&w, "id", 1, 1);
+        put_char(&w, '{');
+        put_key(&w, &id_key, 1, 1);
         if (id)
             put_string(&w, id, id_len);
         else
-            puts_(&w, "null");
-        put_key(&w, "entities", 0, 1);
+            put(&w, "null", 4);
+        put_key(&w, &entities_key, 0, 1);
         put_entities(&w, r, 1);
         newline(&w, 0);
-        put(&w, "}", 1);
+        put_char(&w, '}');
     }
     flush(&w);
     return w.failed ? POLISI_ERR_WRITE : POLISI_OK;
 }
-
 /* Appends to the result's own JSON buffer; 1 when it cannot grow. */
 static int append_to_result(const char *data, size_t len, void *ud) {
     polisi_result *r = ud;
