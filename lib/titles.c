@@ -140,8 +140,12 @@ static int same_line(const polisi__doc *doc, size_t i) {
     return i < doc->ntoks && !(doc->toks[i].flags & POLISI__TF_LINE_BEFORE);
 }
 
+/* polisi__tok_punct, inline. */
 static int punct_at(const polisi__doc *doc, size_t i, char c) {
-    return i < doc->ntoks && polisi__tok_punct(doc, i, c);
+    if (i >= doc->ntoks)
+        return 0;
+    const polisi__token *t = &doc->toks[i];
+    return t->kind == POLISI__TOK_PUNCT && t->key_len == 1 && doc->keys[t->key] == c;
 }
 
 /* A dot glued to the token before it. */
@@ -268,9 +272,9 @@ static int in_named_place(const polisi__ctx *ctx, size_t i) {
     /* back over a run of prefix titles ("Prof. Dr. Ir. H."), at most 16
      * tokens: unbounded, "Dr. Dr. Dr. ..." cost its length squared */
     while (p > 0 && i - p < 16 &&
-           (polisi__tok_punct(doc, p - 1, '.') || known_at(ctx, p - 1, PRE, &d) == 1))
+           (punct_at(doc, p - 1, '.') || known_at(ctx, p - 1, PRE, &d) == 1))
         p--;
-    if (p > 2 && polisi__tok_punct(doc, p - 1, ')') && polisi__tok_punct(doc, p - 3, '('))
+    if (p > 2 && punct_at(doc, p - 1, ')') && punct_at(doc, p - 3, '('))
         p -= 1; /* "Rumah Sakit Umum Pusat (RSUP) Prof ...": the abbreviation */
     if (p > 2 && (polisi__tok_is(doc, p - 1, "daerah") || polisi__tok_is(doc, p - 1, "pusat")) &&
         polisi__tok_is(doc, p - 2, "umum"))
@@ -305,7 +309,7 @@ static int haji_zone(const polisi__ctx *ctx, size_t i) {
         return 1;
     size_t p = i - 1;
     const title_def *d;
-    if (polisi__tok_punct(doc, p, '.'))
+    if (punct_at(doc, p, '.'))
         return !(p > 0 && is_word(doc, p - 1) && tok_len(doc, p - 1) == 1);
     if (!is_cap_word(doc, p))
         return 1;
@@ -336,7 +340,7 @@ static const title_def *by_case(const polisi__doc *doc, size_t i, const title_de
 /* The shape [i, end) has a dot in it or glued after it. */
 static int has_dot(const polisi__doc *doc, size_t i, size_t end) {
     for (size_t k = i; k < end; k++)
-        if (polisi__tok_punct(doc, k, '.'))
+        if (punct_at(doc, k, '.'))
             return 1;
     return glued_dot(doc, end);
 }
@@ -383,22 +387,22 @@ static int name_before(const polisi__doc *doc, size_t i, int *sep) {
     if (i == 0 || (doc->toks[i].flags & POLISI__TF_LINE_BEFORE))
         return 0;
     size_t p = i - 1;
-    if (polisi__tok_punct(doc, p, ',') || polisi__tok_punct(doc, p, '.')) {
+    if (punct_at(doc, p, ',') || punct_at(doc, p, '.')) {
         /* "Res.M.Enim": a dot glued on both sides joins an abbreviation */
-        if (polisi__tok_punct(doc, p, '.') && !(doc->toks[i].flags & POLISI__TF_SPACE_BEFORE))
+        if (punct_at(doc, p, '.') && !(doc->toks[i].flags & POLISI__TF_SPACE_BEFORE))
             return 0;
         *sep = 1;
         if (p == 0)
             return 0;
         p--;
-        if (polisi__tok_punct(doc, p, '.') && p > 0 && is_word(doc, p - 1) && tok_len(doc, p - 1) == 1)
+        if (punct_at(doc, p, '.') && p > 0 && is_word(doc, p - 1) && tok_len(doc, p - 1) == 1)
             return 1; /* an initial with its dot */
     }
     if (is_cap_word(doc, p))
         return !place_word(doc, p) && !not_name(doc, p); /* "Jl. M.H. Thamrin", "PT SAP" */
     /* "Mu'at", "Butar-butar": a lower-case piece glued to the name */
     return is_word(doc, p) && p > 1 && !(doc->toks[p].flags & POLISI__TF_SPACE_BEFORE) &&
-           (polisi__tok_punct(doc, p - 1, '\'') || polisi__tok_punct(doc, p - 1, '-')) &&
+           (punct_at(doc, p - 1, '\'') || punct_at(doc, p - 1, '-')) &&
            is_cap_word(doc, p - 2);
 }
 
@@ -499,7 +503,7 @@ static int shape_ok(const polisi__doc *doc, size_t i, size_t m, const title_def 
     if ((d->flags & T_CERT) && !in_run)
         return 0;
     if (m == 1 && (d->flags & T_RUN) && !in_run &&
-        ((d->flags & T_STRICT) || !sep || !polisi__tok_punct(doc, i - 1, ',')))
+        ((d->flags & T_STRICT) || !sep || !punct_at(doc, i - 1, ',')))
         return 0;
     if ((d->flags & T_SEP) && !in_run && !sep)
         return 0;
@@ -557,8 +561,8 @@ static int continues_run(const polisi__doc *doc, size_t run_end, size_t i) {
         (doc->toks[i].flags & POLISI__TF_LINE_BEFORE))
         return 0; /* the gap test first: a long gap must cost nothing */
     for (size_t k = run_end; k < i; k++)
-        if (!polisi__tok_punct(doc, k, ',') && !polisi__tok_punct(doc, k, '.') &&
-            !polisi__tok_punct(doc, k, ';'))
+        if (!punct_at(doc, k, ',') && !punct_at(doc, k, '.') &&
+            !punct_at(doc, k, ';'))
             return 0;
     return 1;
 }
