@@ -136,10 +136,11 @@ polisi_status polisi_extract(const polisi_extractor *ex, const char *text, size_
     polisi__doc doc;
     memset(&doc, 0, sizeof doc);
     /* Tokens point into the result's copy, which lives as long as they do. */
-    st = polisi__scan(&doc, res->text, len, &ex->opts.alloc);
+    st = polisi__scan_prefiltered(&doc, res->text, len, &ex->opts.alloc,
+                                  polisi__lexicon_prefilter(ex->lex));
     if (st == POLISI_OK) {
         polisi__doc_guard_spare(&doc);
-        st = polisi__lexicon_classify(ex->lex, &doc);
+        polisi__lexicon_classify(ex->lex, &doc);
     }
     if (st == POLISI_OK) {
         polisi__ctx ctx = {ex, &doc, res, options};

@@ -115,10 +115,11 @@ typedef struct polisi__doc {
     size_t keys_len, keys_cap;
     const polisi_allocator *alloc;
     int classified; /* polisi__lexicon_classify has run on these tokens */
-    /* Set by polisi__lexicon_classify: per token, a bit for each recognizer
-     * that may start there (POLISI__WAKE_*), one byte a token so that a
-     * recognizer skips eight tokens with one load (polisi__next_wake).
-     * ntoks + 8 bytes, the last 8 zero. */
+    /* Per token, a bit for each recognizer that may start there
+     * (POLISI__WAKE_*), one byte a token so that a recognizer skips eight
+     * tokens with one load (polisi__next_wake). Written by the scan (see
+     * polisi__prefilter), completed by polisi__lexicon_classify. cap + 8
+     * bytes; the 8 after the last token are zero once classified. */
     uint8_t *wake;
     size_t wake_cap;
 } polisi__doc;
@@ -127,15 +128,44 @@ typedef struct polisi__doc {
  * so that keys are compared 16 bytes at a time. */
 #define KEY_SLACK 16
 
+/* What the scanner needs of the lexicon to do most of
+ * polisi__lexicon_classify's work while a token's hash is in a register:
+ * a bit filter of the hashes of the lexicon's first words, and the wake
+ * bits that a token's kind and flags give. The scanner writes every token's
+ * wake byte from these, with POLISI__WAKE_CANDIDATE when the filter lets
+ * its hash through; classify then looks up only the candidates (about one
+ * token in six) in the table. */
+#define POLISI__FILTER_BITS 16
+#define POLISI__FILTER_SHIFT (32 - POLISI__FILTER_BITS)
+#define POLISI__FILTER_WORDS ((1u << POLISI__FILTER_BITS) / 64)
+typedef struct polisi__prefilter {
+    const uint64_t *filter; /* bit hash >> POLISI__FILTER_SHIFT, of FILTER_WORDS words */
+    const uint8_t *wake;    /* [kind << 6 | flags], kind < 8, flags < 64 */
+} polisi__prefilter;
+
+/* In a token's wake byte after the scan: the token may start a phrase of
+ * the lexicon; classify looks it up and clears the bit. */
+#define POLISI__WAKE_CANDIDATE 0x80u
+
 /* Tokenizes text[0, len) into doc, which must be zeroed or hold the buffers
  * of an earlier scan with ntoks and keys_len set to 0. One pass, never
- * fails on any byte sequence; returns POLISI_OK or POLISI_ERR_NOMEM. */
+ * fails on any byte sequence; returns POLISI_OK or POLISI_ERR_NOMEM.
+ * Every token is a candidate for classify (the lexicon scans its phrases
+ * this way). */
 polisi_status polisi__scan(polisi__doc *doc, const char *text, size_t len,
                            const polisi_allocator *alloc);
+/* The same, with the tokens' wake bytes prefiltered for the lexicon of pf
+ * (polisi__lexicon_prefilter). */
+polisi_status polisi__scan_prefiltered(polisi__doc *doc, const char *text, size_t len,
+                                       const polisi_allocator *alloc,
+                                       const polisi__prefilter *pf);
 /* The same tokens by the byte-at-a-time path alone (polisi__scan takes 64
- * bytes at a time where it can): for the test that the two agree. */
+ * bytes at a time where it can, and reads their classes with AVX2 where the
+ * CPU has it), and without AVX2: for the tests that the paths agree. */
 polisi_status polisi__scan_bytewise(polisi__doc *doc, const char *text, size_t len,
                                     const polisi_allocator *alloc);
+polisi_status polisi__scan_sse2(polisi__doc *doc, const char *text, size_t len,
+                                const polisi_allocator *alloc);
 void polisi__doc_free(polisi__doc *doc);
 /* Marks the spare capacity after the last token unreadable for
  * AddressSanitizer, so that a recognizer reading past the last token is
@@ -186,7 +216,8 @@ int polisi__tok_in(const polisi__doc *doc, size_t i, const char *const *list, si
  * and there are at least min_words of them. */
 int polisi__title_case_line(const polisi__doc *doc, size_t i, size_t min_words);
 
-/* FNV-1a, the hash of keys. */
+/* The hash of keys. Its high bits are the well mixed ones: take a table
+ * index or a filter bit from the top (hash >> (32 - bits)). */
 uint32_t polisi__hash(const char *s, size_t len);
 
 /* ---- lexicon (lexicon.c) ----------------------------------------------- */
@@ -266,11 +297,16 @@ enum {
 /* Sets the rules of wake bits 0..n-1 (n <= 8), after freezing. */
 void polisi__lexicon_set_wake(polisi__lexicon *lex, const polisi__wake_rule *rules, size_t n);
 
-/* Sets every token's group, classes and wake bits: one hash probe per
- * token, once per document, so that polisi__lexicon_match,
- * polisi__tok_classes and polisi__next_wake are a bit test for the tokens
- * that start nothing (nearly all). POLISI_OK or POLISI_ERR_NOMEM. */
-polisi_status polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc);
+/* The prefilter for scanning text to be classified with lex (frozen, wake
+ * rules set); it lives as long as lex. */
+const polisi__prefilter *polisi__lexicon_prefilter(const polisi__lexicon *lex);
+
+/* Sets the group, classes and wake bits of every token the scan left a
+ * candidate (POLISI__WAKE_CANDIDATE): one hash probe each, once per
+ * document, so that polisi__lexicon_match, polisi__tok_classes and
+ * polisi__next_wake are a bit test for the tokens that start nothing
+ * (nearly all). Scanned with polisi__scan, every token is a candidate. */
+void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc);
 
 /* The first token at or after i whose wake bits have one of `bits`, or
  * doc->ntoks. The document must be classified. */

@@ -19,17 +19,16 @@ typedef struct lex_group {
     uint32_t word;         /* the first word (index into words) */
     uint32_t begin, end;   /* entries[begin, end), longest first */
     uint32_t classes;      /* bit c: an entry of class c is in the group */
-} lex_group;
-
-/* A slot of the hash table carries the first word's hash and the classes
- * of its group, so that a probe for a token that starts no phrase of the
- * class asked for (nearly every probe) reads nothing but the table. */
-typedef struct lex_slot {
-    uint32_t hash;
-    uint32_t group;   /* group index + 1; 0 = empty slot */
-    uint32_t classes; /* the group's */
     uint32_t key_off, key_len; /* the first word's key, compared in place */
     uint32_t wake;             /* POLISI__WAKE_* bits of the group's classes */
+} lex_group;
+
+/* A slot of the hash table: 8 bytes, so that the table (8,192 slots with
+ * the gazetteer) stays in the L2 cache; the probes of tokens that start
+ * nothing (most) read nothing else. */
+typedef struct lex_slot {
+    uint32_t hash;
+    uint32_t group; /* group index + 1; 0 = empty slot */
 } lex_slot;
 
 struct polisi__lexicon {
@@ -44,22 +43,24 @@ struct polisi__lexicon {
     size_t ngroups;
     lex_slot *table;
     size_t table_mask;
-    /* One bit per (hash >> FILTER_SHIFT): set for the first word of every
-     * group. 8 KiB, so it stays in the L1 cache while the table (tens of
-     * KiB with the gazetteer) does not: most tokens are turned away here. */
+    unsigned table_shift; /* a hash's home slot is hash >> table_shift */
+    /* One bit per (hash >> POLISI__FILTER_SHIFT): set for the first word
+     * of every group. 8 KiB, so it stays in the L1 cache while the table
+     * (tens of KiB with the gazetteer) does not: most tokens are turned away
+     * here, by the scanner (polisi__prefilter). */
     uint64_t *filter;
-    /* Wake bits by token kind and by token flags (polisi__lexicon_set_wake). */
-    uint8_t kind_wake[8];
-    uint8_t flag_wake[256];
+    /* Wake bits by token kind and flags, [kind << 6 | flags]
+     * (polisi__lexicon_set_wake), and the scanner's view of the lexicon. */
+    uint8_t kind_flag_wake[8 << 6];
+    polisi__prefilter prefilter;
     /* Tokens of the phrase being added. Reused from phrase to phrase, so that
      * adding thousands of phrases costs a handful of allocations (which also
      * keeps the allocation-failure tests of extractor creation short). */
     polisi__doc scratch;
 };
 
-#define FILTER_BITS 16
-#define FILTER_SHIFT (32 - FILTER_BITS)
-#define FILTER_WORDS ((1u << FILTER_BITS) / 64)
+#define FILTER_SHIFT POLISI__FILTER_SHIFT
+#define FILTER_WORDS POLISI__FILTER_WORDS
 
 static inline int filter_has(const uint64_t *filter, uint32_t hash) {
     uint32_t b = hash >> FILTER_SHIFT;
@@ -222,23 +223,28 @@ static polisi_status make_table(polisi__lexicon *lex) {
         return POLISI_ERR_NOMEM;
     memset(lex->table, 0, size * sizeof *lex->table);
     lex->table_mask = size - 1;
+    lex->table_shift = 32;
+    for (size_t n = size; n > 1; n /= 2)
+        lex->table_shift--;
     lex->filter = polisi__malloc(lex->alloc, FILTER_WORDS * sizeof *lex->filter);
     if (!lex->filter)
         return POLISI_ERR_NOMEM;
     memset(lex->filter, 0, FILTER_WORDS * sizeof *lex->filter);
     for (size_t g = 0; g < lex->ngroups; g++) {
         uint32_t hash = lex->words[lex->groups[g].word].hash;
-        size_t slot = hash & lex->table_mask;
+        size_t slot = hash >> lex->table_shift;
         while (lex->table[slot].group)
             slot = (slot + 1) & lex->table_mask;
         const lex_word *w = &lex->words[lex->groups[g].word];
+        lex->groups[g].key_off = w->off;
+        lex->groups[g].key_len = w->len;
+        lex->groups[g].wake = 0;
         lex->table[slot].hash = hash;
-        lex->table[slot].key_off = w->off;
-        lex->table[slot].key_len = w->len;
         lex->table[slot].group = (uint32_t)g + 1;
-        lex->table[slot].classes = lex->groups[g].classes;
         lex->filter[(hash >> FILTER_SHIFT) / 64] |= (uint64_t)1 << ((hash >> FILTER_SHIFT) % 64);
     }
+    lex->prefilter.filter = lex->filter;
+    lex->prefilter.wake = lex->kind_flag_wake;
     return POLISI_OK;
 }
 
@@ -300,60 +306,60 @@ static int rest_matches(const polisi__lexicon *lex, const polisi__lex_entry *e,
     return 1;
 }
 
-/* The slot of the group whose first word is token t's key, or NULL. The
- * slot holds the word's key, so a probe reads nothing but the table. */
-static inline const lex_slot *find_slot(const polisi__lexicon *lex, const polisi__doc *doc,
-                                        const polisi__token *t) {
+/* The group whose first word is token t's key, or NULL. */
+static inline const lex_group *find_group(const polisi__lexicon *lex, const polisi__doc *doc,
+                                          const polisi__token *t) {
     uint32_t hash = t->hash;
-    if (!filter_has(lex->filter, hash))
+    if (!lex->filter || !filter_has(lex->filter, hash))
         return NULL;
-    for (size_t slot = hash & lex->table_mask;; slot = (slot + 1) & lex->table_mask) {
+    for (size_t slot = hash >> lex->table_shift;; slot = (slot + 1) & lex->table_mask) {
         const lex_slot *s = &lex->table[slot];
         if (s->group == 0)
             return NULL;
-        if (s->hash == hash && s->key_len == t->key_len &&
-            same_key(lex->keys + s->key_off, doc->keys + t->key, t->key_len))
-            return s;
+        if (s->hash != hash)
+            continue;
+        const lex_group *g = &lex->groups[s->group - 1];
+        if (g->key_len == t->key_len && same_key(lex->keys + g->key_off, doc->keys + t->key, t->key_len))
+            return g;
     }
-}
-
-/* The group that token i starts, or NULL; for a document that is not
- * classified (classify keeps the group in the token). */
-static const lex_group *find_group(const polisi__lexicon *lex, const polisi__doc *doc, size_t i) {
-    const lex_slot *s = lex->filter ? find_slot(lex, doc, &doc->toks[i]) : NULL;
-    return s ? &lex->groups[s->group - 1] : NULL;
 }
 
 void polisi__lexicon_set_wake(polisi__lexicon *lex, const polisi__wake_rule *rules, size_t n) {
-    memset(lex->kind_wake, 0, sizeof lex->kind_wake);
-    memset(lex->flag_wake, 0, sizeof lex->flag_wake);
-    for (size_t r = 0; r < n && r < 8; r++) {
+    memset(lex->kind_flag_wake, 0, sizeof lex->kind_flag_wake);
+    for (size_t g = 0; g < lex->ngroups; g++)
+        lex->groups[g].wake = 0;
+    /* bit 7 is POLISI__WAKE_CANDIDATE */
+    for (size_t r = 0; r < n && r < 7; r++) {
         uint8_t bit = (uint8_t)(1u << r);
         for (size_t k = 0; k < 8; k++)
-            if (rules[r].kinds & (1u << k))
-                lex->kind_wake[k] |= bit;
-        for (size_t f = 0; f < 256; f++)
-            if (f & rules[r].flags)
-                lex->flag_wake[f] |= bit;
-        for (size_t slot = 0; lex->table && slot <= lex->table_mask; slot++)
-            if (lex->table[slot].classes & rules[r].classes)
-                lex->table[slot].wake |= bit;
+            for (size_t f = 0; f < 64; f++)
+                if ((rules[r].kinds & (1u << k)) || (f & rules[r].flags))
+                    lex->kind_flag_wake[k << 6 | f] |= bit;
+        for (size_t g = 0; g < lex->ngroups; g++)
+            if (lex->groups[g].classes & rules[r].classes)
+                lex->groups[g].wake |= bit;
     }
 }
 
-polisi_status polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc) {
-    if (polisi__grow(doc->alloc, (void **)&doc->wake, &doc->wake_cap, doc->ntoks + 8, 1))
-        return POLISI_ERR_NOMEM;
-    memset(doc->wake + doc->ntoks, 0, 8);
-    doc->classified = 1;
+const polisi__prefilter *polisi__lexicon_prefilter(const polisi__lexicon *lex) {
+    return &lex->prefilter;
+}
+
+void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc) {
     uint8_t *wake = doc->wake;
-    for (polisi__token *t = doc->toks, *end = doc->toks + doc->ntoks; t < end; t++, wake++) {
-        const lex_slot *s = lex->filter ? find_slot(lex, doc, t) : NULL;
-        t->group = s ? s->group : 0;
-        t->classes = s ? s->classes : 0;
-        *wake = (uint8_t)((s ? s->wake : 0) | lex->kind_wake[t->kind & 7] | lex->flag_wake[t->flags]);
+    size_t n = doc->ntoks;
+    if (!wake) /* no token was ever scanned into doc */
+        return;
+    memset(wake + n, 0, 8);
+    doc->classified = 1;
+    for (size_t i = polisi__next_wake(doc, 0, POLISI__WAKE_CANDIDATE); i < n;
+         i = polisi__next_wake(doc, i + 1, POLISI__WAKE_CANDIDATE)) {
+        polisi__token *t = &doc->toks[i];
+        const lex_group *g = find_group(lex, doc, t);
+        t->group = g ? (uint32_t)(g - lex->groups) + 1 : 0;
+        t->classes = g ? g->classes : 0;
+        wake[i] = (uint8_t)((g ? g->wake : 0) | lex->kind_flag_wake[(t->kind & 7) << 6 | (t->flags & 63)]);
     }
-    return POLISI_OK;
 }
 
 /* The longest entry of class cls that starts at token i. */
@@ -361,7 +367,7 @@ size_t polisi__lexicon_match_slow(const polisi__lexicon *lex, const polisi__doc 
                                   polisi__lex_class cls, const polisi__lex_entry **out) {
     const polisi__token *t = &doc->toks[i];
     const lex_group *g = doc->classified ? (t->group ? &lex->groups[t->group - 1] : NULL)
-                                         : find_group(lex, doc, i);
+                                         : find_group(lex, doc, t);
     if (!g || !(g->classes & (1u << cls)))
         return 0;
     for (uint32_t k = g->begin; k < g->end; k++) {

@@ -13,6 +13,16 @@
 
 #include "internal.h"
 
+/* The 64-byte block path needs SSE2 (every x86-64 has it); its AVX2 and
+ * BMI2 variant is chosen at run time, where the compiler can target it per
+ * function. */
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__)) && \
+    (defined(__x86_64__) || defined(__i386__)) && !defined(POLISI_NO_AVX2)
+#define POLISI__AVX2 1
+#else
+#define POLISI__AVX2 0
+#endif
+
 /* Byte classes of the ASCII fast path. */
 enum { C_OTHER = 0, C_SPACE, C_NEWLINE, C_CR, C_UPPER, C_LOWER, C_DIGIT, C_PUNCT, C_HIGH };
 
@@ -74,9 +84,14 @@ static const uint16_t word_byte[256] = {
 
 /* The hash of keys reads them 16 bytes at a time: a key of up to 16 bytes
  * (nearly every word) is two 64-bit words, zero-padded, and two
- * independent multiplications, where a byte-at-a-time hash would chain a
+ * multiplications, where a byte-at-a-time hash would chain a
  * multiplication per byte. The scanner's fast path computes the same value
- * from the bytes it already holds in a register. */
+ * from the bytes it already holds in a register.
+ *
+ * A product's bit i depends on the factor's bits 0..i only, so the hash is
+ * the high half of the last product, which every key byte reaches; users
+ * take its TOP bits (polisi__hash's contract). No key holds a NUL byte, so
+ * the zero padding tells "ab" from "ab" + anything without the length. */
 static inline uint64_t load_le64(const char *s, size_t n) { /* n <= 8, zero-padded */
     uint64_t v = 0;
     memcpy(&v, s, n);
@@ -84,40 +99,36 @@ static inline uint64_t load_le64(const char *s, size_t n) { /* n <= 8, zero-padd
 }
 
 static inline uint64_t hash_step(uint64_t h, uint64_t lo, uint64_t hi) {
-    uint64_t x = (h ^ lo) * 0x9E3779B97F4A7C15u ^ hi * 0xC2B2AE3D27D4EB4Fu;
-    return x ^ (x >> 29);
-}
-
-static inline uint32_t hash_final(uint64_t x) {
-    x *= 0xBF58476D1CE4E5B9u;
-    x ^= x >> 32;
-    return (uint32_t)x;
+    return (h ^ lo ^ hi * 0xC2B2AE3D27D4EB4Fu) * 0x9E3779B97F4A7C15u;
 }
 
 /* The hash of a key of at most 16 bytes given as its two zero-padded words. */
-static inline uint32_t hash_short(uint64_t lo, uint64_t hi, size_t len) {
-    return hash_final(hash_step(len, lo, hi));
+static inline uint32_t hash_short(uint64_t lo, uint64_t hi) {
+    return (uint32_t)(hash_step(0, lo, hi) >> 32);
 }
 
 uint32_t polisi__hash(const char *s, size_t len) {
-    uint64_t h = len;
-    while (len > 16) {
+    uint64_t h = 0;
+    while (len > 16) { /* the rare long word: chained, the high bits folded down */
         h = hash_step(h, load_le64(s, 8), load_le64(s + 8, 8));
+        h ^= h >> 32;
         s += 16;
         len -= 16;
     }
     uint64_t lo = load_le64(s, len < 8 ? len : 8), hi = len > 8 ? load_le64(s + 8, len - 8) : 0;
-    return hash_final(hash_step(h, lo, hi));
+    return (uint32_t)(hash_step(h, lo, hi) >> 32);
 }
 
 /* ---- the scan state ---- */
 
 typedef struct scan {
     polisi__doc *doc;
+    const polisi__prefilter *pf;
     const unsigned char *s;
     size_t len, pos;
     unsigned pending; /* flags for the next token */
     int newlines;     /* line breaks since the last token */
+    int avx2;         /* the CPU has AVX2 and BMI2: scan_block_avx2 */
 } scan;
 
 static int keys_reserve(polisi__doc *doc, size_t more) {
@@ -128,13 +139,28 @@ static int keys_reserve(polisi__doc *doc, size_t more) {
     return polisi__grow(doc->alloc, (void **)&doc->keys, &doc->keys_cap, doc->keys_len + more, 1);
 }
 
+/* Room for `more` tokens after the last, and for their wake bytes and the
+ * 8 after them. */
+static inline int tokens_reserve(polisi__doc *doc, size_t more) {
+    if (doc->ntoks + more <= doc->cap) /* the usual case: no call */
+        return 0;
+    if (polisi__grow(doc->alloc, (void **)&doc->toks, &doc->cap, doc->ntoks + more,
+                     sizeof *doc->toks))
+        return -1;
+    return polisi__grow(doc->alloc, (void **)&doc->wake, &doc->wake_cap, doc->cap + 8, 1);
+}
+
+/* The bytes at a time path leaves its tokens to classify whole. */
+static inline polisi__token *new_token(polisi__doc *doc) {
+    doc->wake[doc->ntoks] = POLISI__WAKE_CANDIDATE;
+    return &doc->toks[doc->ntoks++];
+}
+
 static inline polisi__token *push_token(scan *sc, size_t start, uint8_t kind) {
     polisi__doc *doc = sc->doc;
-    if (doc->ntoks >= doc->cap &&
-        polisi__grow(doc->alloc, (void **)&doc->toks, &doc->cap, doc->ntoks + 1,
-                     sizeof *doc->toks))
+    if (tokens_reserve(doc, 1))
         return NULL;
-    polisi__token *t = &doc->toks[doc->ntoks++];
+    polisi__token *t = new_token(doc);
     t->start = (uint32_t)start;
     t->end = (uint32_t)start;
     t->key = (uint32_t)doc->keys_len;
@@ -364,7 +390,7 @@ static inline __m128i store_key16(__m128i c, __m128i up, char *k) {
 static inline uint32_t hash_key16(__m128i key, unsigned n) {
     uint64_t lo = (uint64_t)_mm_cvtsi128_si64(key);
     uint64_t hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(key, key));
-    return hash_short(lo & key_mask[n][0], hi & key_mask[n][1], n);
+    return hash_short(lo & key_mask[n][0], hi & key_mask[n][1]);
 }
 
 /* Reads the word at p from the 16 bytes there (all inside the text) with a
@@ -425,25 +451,134 @@ static inline uint64_t low_bits(unsigned n) {
     return (((uint64_t)1 << (n & 63)) - 1) | (0 - (uint64_t)(n >> 6));
 }
 
-/* next_lf: the byte after the block is '\n' (a CR there is no line break
- * of its own: CRLF is one). */
-static void classify_block(const unsigned char *p, int next_lf, block_masks *m) {
-    uint64_t nl = 0, cr = 0;
-    memset(m, 0, sizeof *m);
+/* The flags of a token that comes after this many line breaks. */
+static inline unsigned line_flags_of(unsigned newlines) {
+    return (newlines > 0) * POLISI__TF_LINE_BEFORE | (newlines > 1) * POLISI__TF_PARA_BEFORE;
+}
+
+/* What the case of each word of a block is, as a bit at the byte after
+ * the word (a word is a run of letters and digits). So that a token's
+ * flags are read with a shift each, the masks are made for all the words
+ * of the block at once, with additions whose carries run along a word: a
+ * bit added at a word's first byte carries up to the first byte that is
+ * not in the mask added to, or past the word's end. */
+typedef struct word_ends {
+    uint64_t cap;      /* its first letter is a capital */
+    uint64_t no_lower; /* no small letter */
+    uint64_t no_upper; /* no capital */
+} word_ends;
+
+/* The bits of `set` (within words) carried from each word's start to the
+ * first byte of the word not in `set`, or to its end. */
+static inline uint64_t carry_from_starts(uint64_t set, uint64_t starts) {
+    return set + (starts & set);
+}
+
+/* starts: of the words; punct: the punctuation bytes, which are marked at
+ * the byte after them as "a capital first and no capital", which no word
+ * is (no word ends there: the punctuation byte is no part of one). */
+static inline word_ends shape_at_ends(const block_masks *m, uint64_t starts, uint64_t punct) {
+    uint64_t word = m->word, digits = word & ~(m->upper | m->lower);
+    /* The first letter of each word: its start, or the byte after its
+     * leading digits; a capital there carries to the word's end. */
+    uint64_t first = (carry_from_starts(digits, starts) & ~digits) | (starts & ~digits);
+    word_ends e;
+    e.cap = ((word + (first & m->upper)) & ~word) | punct << 1;
+    e.no_lower = carry_from_starts(word & ~m->lower, starts) & ~word;
+    e.no_upper = (carry_from_starts(word & ~m->upper, starts) & ~word) | punct << 1;
+    return e;
+}
+
+/* A token's kind (low byte) and case flags (high byte) by the bits of
+ * word_ends at its end: [no capital << 2 | no small letter << 1 | first
+ * letter a capital]. Neither letter case: digits only. A capital first
+ * and no capital: punctuation. */
+#define SHAPE_CASE(i)                                                                        \
+    (((i) & 1 ? POLISI__TF_CAP : 0) | ((i) & 2 ? POLISI__TF_UPPER : 0) |                    \
+     ((i) & 4 ? POLISI__TF_LOWER : 0))
+#define SHAPE(i)                                                                             \
+    (uint16_t)(((i) & 5) == 5   ? POLISI__TOK_PUNCT                                          \
+               : ((i) & 6) == 6 ? POLISI__TOK_NUMBER                                         \
+                                : POLISI__TOK_WORD | SHAPE_CASE(i) << 8)
+static const uint16_t word_shape[8] = {
+    SHAPE(0), SHAPE(1), SHAPE(2), SHAPE(3), SHAPE(4), SHAPE(5), SHAPE(6), SHAPE(7),
+};
+#undef SHAPE
+#undef SHAPE_CASE
+
+/* Line breaks from the masks of LF and CR: a CR followed by LF (next_lf:
+ * the byte after the block is LF) is no line break of its own. */
+static inline uint64_t line_breaks(uint64_t nl, uint64_t cr, int next_lf) {
+    return nl | (cr & ~(nl >> 1 | (uint64_t)next_lf << 63));
+}
+
+static void classify_block_sse2(const unsigned char *p, int next_lf, block_masks *m) {
+    uint64_t upper = 0, lower = 0, word = 0, gap = 0, nl = 0, cr = 0, high = 0;
     for (int k = 0; k < 4; k++) {
         __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
         __m128i up = byte_range(c, 'A', 'Z'), low = byte_range(c, 'a', 'z');
+        __m128i crs = byte_is(c, '\r');
         __m128i space = _mm_or_si128(_mm_or_si128(byte_is(c, ' '), byte_is(c, '\0')),
                                      byte_range(c, '\t', '\f')); /* \t \n \v \f */
-        m->upper |= mask16(up, k);
-        m->lower |= mask16(low, k);
-        m->word |= mask16(_mm_or_si128(_mm_or_si128(up, low), byte_range(c, '0', '9')), k);
-        m->gap |= mask16(_mm_or_si128(space, byte_is(c, '\r')), k);
+        upper |= mask16(up, k);
+        lower |= mask16(low, k);
+        word |= mask16(_mm_or_si128(_mm_or_si128(up, low), byte_range(c, '0', '9')), k);
+        gap |= mask16(_mm_or_si128(space, crs), k);
         nl |= mask16(byte_is(c, '\n'), k);
-        cr |= mask16(byte_is(c, '\r'), k);
-        m->high |= mask16(c, k); /* the sign bits */
+        cr |= mask16(crs, k);
+        high |= mask16(c, k); /* the sign bits */
     }
-    m->lines = nl | (cr & ~(nl >> 1 | (uint64_t)next_lf << 63));
+    *m = (block_masks){word, upper, lower, gap, line_breaks(nl, cr, next_lf), high};
+}
+
+#if POLISI__AVX2
+#include <immintrin.h>
+/* The same with 32 bytes a step, where the CPU has AVX2 (checked at run
+ * time: the library is built for any x86-64): half the instructions. */
+#define AVX2_FN __attribute__((target("avx2")))
+AVX2_FN static inline __m256i byte_range32(__m256i c, char lo, char hi) {
+    return _mm256_and_si256(_mm256_cmpgt_epi8(c, _mm256_set1_epi8((char)(lo - 1))),
+                            _mm256_cmpgt_epi8(_mm256_set1_epi8((char)(hi + 1)), c));
+}
+AVX2_FN static inline __m256i byte_is32(__m256i c, char b) {
+    return _mm256_cmpeq_epi8(c, _mm256_set1_epi8(b));
+}
+AVX2_FN static inline uint64_t mask32(__m256i m, int k) {
+    return (uint64_t)(uint32_t)_mm256_movemask_epi8(m) << (32 * k);
+}
+AVX2_FN static void classify_block_avx2(const unsigned char *p, int next_lf, block_masks *m) {
+    uint64_t upper = 0, lower = 0, word = 0, gap = 0, nl = 0, cr = 0, high = 0;
+    for (int k = 0; k < 2; k++) {
+        __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * k));
+        __m256i up = byte_range32(c, 'A', 'Z'), low = byte_range32(c, 'a', 'z');
+        __m256i crs = byte_is32(c, '\r');
+        __m256i space = _mm256_or_si256(_mm256_or_si256(byte_is32(c, ' '), byte_is32(c, '\0')),
+                                        byte_range32(c, '\t', '\f'));
+        upper |= mask32(up, k);
+        lower |= mask32(low, k);
+        word |= mask32(_mm256_or_si256(_mm256_or_si256(up, low), byte_range32(c, '0', '9')), k);
+        gap |= mask32(_mm256_or_si256(space, crs), k);
+        nl |= mask32(byte_is32(c, '\n'), k);
+        cr |= mask32(crs, k);
+        high |= mask32(c, k);
+    }
+    *m = (block_masks){word, upper, lower, gap, line_breaks(nl, cr, next_lf), high};
+}
+#undef AVX2_FN
+#endif
+
+/* avx2 is a constant where this is inlined (scan_block_for). */
+static inline void classify_block(int avx2, const unsigned char *p, block_masks *m) {
+    int next_lf = p[64] == '\n';
+#if POLISI__AVX2
+    if (avx2) {
+        classify_block_avx2(p, next_lf, m);
+        return;
+    }
+#else
+    (void)avx2;
+#endif
+    classify_block_sse2(p, next_lf, m);
 }
 
 /* Scans the tokens that lie wholly in the 64 bytes at sc->pos (which must
@@ -455,32 +590,42 @@ static void classify_block(const unsigned char *p, int next_lf, block_masks *m) 
  * punctuation byte is a "word" of no word bytes, made one byte long; its
  * key (the byte, which lower-casing leaves alone) and hash come out of the
  * same vector steps. */
-static long scan_block(scan *sc) {
+__attribute__((always_inline)) static inline long scan_block_for(scan *sc, int avx2) {
     polisi__doc *doc = sc->doc;
     const unsigned char *p = sc->s + sc->pos;
-    if ((doc->ntoks + 64 > doc->cap &&
-         polisi__grow(doc->alloc, (void **)&doc->toks, &doc->cap, doc->ntoks + 64,
-                      sizeof *doc->toks)) ||
-        keys_reserve(doc, 64 + 16))
+    if (tokens_reserve(doc, 64) || keys_reserve(doc, 64 + 16))
         return -1;
     block_masks m;
-    classify_block(p, p[64] == '\n', &m);
+    classify_block(avx2, p, &m);
     unsigned limit = m.high ? (unsigned)__builtin_ctzll(m.high) : 64; /* ASCII before it */
     uint64_t valid = low_bits(limit);
     uint64_t punct = ~(m.word | m.gap) & valid;
-    uint64_t starts = ((m.word & ~(m.word << 1)) | punct) & valid;
+    uint64_t word_starts = m.word & ~(m.word << 1);
+    word_ends ends = shape_at_ends(&m, word_starts, punct);
+    uint64_t no_lower2 = ends.no_lower << 1; /* e <= 62: bit 63 is the highest read */
+    uint64_t starts = (word_starts | punct) & valid;
     /* A token must end before the limit, and before byte 63: a word there
-     * may go on in the next block (the sentinel bit below stops the length
-     * count at byte 63). */
+     * may go on in the next block (or in non-ASCII letters at the limit).
+     * The tokens from `cut` on are left to the next call: the word that
+     * holds byte end_limit - 1, and everything after it. */
     unsigned end_limit = limit < 63 ? limit : 63;
+    unsigned cut = end_limit;
+    if (end_limit > 0 && (m.word >> (end_limit - 1) & 1))
+        cut = 63 - (unsigned)__builtin_clzll(word_starts & low_bits(end_limit));
+    int was_cut = (starts & ~low_bits(cut)) != 0;
+    starts &= low_bits(cut);
     /* White space right before a token: the byte before it is white space
      * (everything between two tokens is); bit 0 carries the last block's. */
     uint64_t space_before = m.gap << 1 | (sc->pending & POLISI__TF_SPACE_BEFORE);
     uint64_t lines = m.lines; /* line breaks not yet counted */
     unsigned newlines = (unsigned)sc->newlines, pending = sc->pending;
+    unsigned line_flags = line_flags_of(newlines); /* of the next token */
     unsigned done = 0; /* the end of the last token */
-    int cut = 0;
     polisi__token *t = doc->toks + doc->ntoks;
+    /* In locals: the stores of bytes below may alias anything in memory */
+    uint8_t *wake = doc->wake + doc->ntoks;
+    const uint64_t *filter = sc->pf->filter;
+    const uint8_t *kind_flag_wake = sc->pf->wake;
     char *keys = doc->keys;
     size_t keys_len = doc->keys_len, base = sc->pos;
     while (starts) {
@@ -491,46 +636,44 @@ static long scan_block(scan *sc) {
         if (lines_before) { /* rare: a line break in the gap before it */
             newlines += count_bits(lines_before);
             lines &= ~lines_before;
-        }
-        if (b + n >= end_limit) { /* left to the next call */
-            cut = (int)b + 1;
-            break;
+            line_flags = line_flags_of(newlines);
         }
         unsigned len = n + (n == 0);
         __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + b));
         __m128i key = store_key16(c, byte_range(c, 'A', 'Z'), keys + keys_len);
+        uint32_t hash;
         if (len < 16) {
-            t->hash = hash_key16(key, len);
+            hash = hash_key16(key, len);
         } else {
             ascii_word w;
             read_word(p + b, len, keys + keys_len, &w);
-            t->hash = w.hash;
+            hash = w.hash;
         }
-        uint64_t in = ((uint64_t)1 << n) - 1; /* n <= 63 */
-        uint64_t up = (m.upper >> b) & in, low = (m.lower >> b) & in, letters = up | low;
-        t->start = (uint32_t)(base + b);
-        t->end = (uint32_t)(base + b + len);
-        t->key = (uint32_t)keys_len;
-        t->key_len = len;
-        t->group = 0;
-        t->classes = 0;
-        t->kind = (uint8_t)(POLISI__TOK_NUMBER - (letters != 0) + (n == 0));
-        t->flags = (uint8_t)(((space_before >> b) & 1) * POLISI__TF_SPACE_BEFORE |
-                             (newlines > 0) * POLISI__TF_LINE_BEFORE |
-                             (newlines > 1) * POLISI__TF_PARA_BEFORE |
-                             ((up & letters & (0 - letters)) != 0) * POLISI__TF_CAP |
-                             (letters && !low) * POLISI__TF_UPPER |
-                             (letters && !up) * POLISI__TF_LOWER);
+        unsigned e = b + len; /* < 63 */
+        unsigned sh = word_shape[(ends.no_upper >> e & 1) << 2 | (no_lower2 >> e & 2) |
+                                 (ends.cap >> e & 1)];
+        unsigned kind = sh & 7;
+        unsigned flags = (sh >> 8) | line_flags | ((space_before >> b) & 1) * POLISI__TF_SPACE_BEFORE;
+        *t = (polisi__token){.start = (uint32_t)(base + b),
+                             .end = (uint32_t)(base + b + len),
+                             .key = (uint32_t)keys_len,
+                             .hash = hash,
+                             .key_len = len,
+                             .kind = (uint8_t)kind,
+                             .flags = (uint8_t)flags};
+        uint32_t h = hash >> POLISI__FILTER_SHIFT;
+        *wake++ = (uint8_t)(kind_flag_wake[kind << 6 | flags] |
+                            ((filter[h / 64] >> (h % 64) & 1) << 7));
         t++;
         keys_len += len;
         newlines = 0;
+        line_flags = 0;
         done = b + len;
     }
     /* After the last token, up to the limit or to the token that was cut,
      * there is nothing but white space; it comes before the next token. */
-    unsigned end = cut ? (unsigned)cut - 1 : limit;
-    if (!cut)
-        newlines += count_bits(lines & low_bits(limit));
+    unsigned end = was_cut ? cut : limit;
+    newlines += count_bits(lines & low_bits(end));
     if (end > done)
         pending = POLISI__TF_SPACE_BEFORE;
     else if (t != doc->toks + doc->ntoks)
@@ -543,6 +686,16 @@ static long scan_block(scan *sc) {
     sc->pos = base + done;
     return (long)done;
 }
+
+/* scan_block_for twice: for any x86-64 (SSE2), and for CPUs with AVX2 and
+ * BMI2, whose three-operand shifts and bit instructions the per-token steps
+ * need fewer registers with (checked at run time: scan.avx2). */
+static long scan_block(scan *sc) { return scan_block_for(sc, 0); }
+#if POLISI__AVX2
+__attribute__((target("avx2,bmi,bmi2,popcnt"))) static long scan_block_avx2(scan *sc) {
+    return scan_block_for(sc, 1);
+}
+#endif
 #endif
 
 /* The common word, all ASCII letters and digits and followed by ASCII (or
@@ -552,10 +705,7 @@ static int scan_ascii_word(scan *sc) {
     polisi__doc *doc = sc->doc;
     const unsigned char *s = sc->s;
     size_t start = sc->pos, len = sc->len;
-    if ((doc->ntoks >= doc->cap &&
-         polisi__grow(doc->alloc, (void **)&doc->toks, &doc->cap, doc->ntoks + 1,
-                      sizeof *doc->toks)) ||
-        keys_reserve(doc, len - start))
+    if (tokens_reserve(doc, 1) || keys_reserve(doc, len - start))
         return -1;
     char *k = doc->keys + doc->keys_len;
     ascii_word w;
@@ -582,7 +732,7 @@ static int scan_ascii_word(scan *sc) {
         else if (seen == LETTER_LOWER)
             flags |= POLISI__TF_LOWER;
     }
-    polisi__token *t = &doc->toks[doc->ntoks++];
+    polisi__token *t = new_token(doc);
     t->start = (uint32_t)start;
     t->end = (uint32_t)pos;
     t->key = (uint32_t)doc->keys_len;
@@ -612,7 +762,7 @@ static inline int scan_ascii_punct(scan *sc, unsigned char c) {
     doc->keys[doc->keys_len++] = (char)c;
     t->end = (uint32_t)++sc->pos;
     t->key_len = 1;
-    t->hash = hash_short(c, 0, 1);
+    t->hash = hash_short(c, 0);
     return 0;
 }
 
@@ -692,23 +842,41 @@ static int scan_one(scan *sc) {
     }
 }
 
+/* How scan_text goes: a byte at a time, or 64 bytes at a time where it can
+ * (their masks with AVX2 where the CPU has it, or not). */
+enum { PATH_BYTES, PATH_BLOCKS_SSE2, PATH_BLOCKS_BEST };
+
+static int cpu_has_avx2(void) {
+#if POLISI__AVX2
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
+           __builtin_cpu_supports("popcnt");
+#else
+    return 0;
+#endif
+}
+
 static polisi_status scan_text(polisi__doc *doc, const char *text, size_t len,
-                               const polisi_allocator *alloc, int blocks) {
-    (void)blocks;
+                               const polisi_allocator *alloc, int path,
+                               const polisi__prefilter *pf) {
     doc->text = text;
     doc->len = len;
     doc->alloc = alloc;
     doc->classified = 0;
     /* Most news runs about one token per six bytes; reserve that up front,
      * and the room scan_block asks for (64 tokens) beyond it. */
-    if (polisi__grow(alloc, (void **)&doc->toks, &doc->cap, len / 5 + 16 + 64, sizeof *doc->toks) ||
-        keys_reserve(doc, len + 16))
+    if (tokens_reserve(doc, len / 5 + 16 + 64) || keys_reserve(doc, len + 16))
         return POLISI_ERR_NOMEM;
-    scan sc = {doc, (const unsigned char *)text, len, 0, 0, 0};
+    int blocks = path != PATH_BYTES;
+    scan sc = {doc, pf, (const unsigned char *)text, len, 0, 0, 0,
+               path == PATH_BLOCKS_BEST && len >= 64 + 16 && cpu_has_avx2()};
     while (sc.pos < len) {
 #if defined(__SSE2__)
         if (blocks && len - sc.pos >= 64 + 16) {
+#if POLISI__AVX2
+            long n = sc.avx2 ? scan_block_avx2(&sc) : scan_block(&sc);
+#else
             long n = scan_block(&sc);
+#endif
             if (n < 0)
                 return POLISI_ERR_NOMEM;
             if (n > 0)
@@ -724,14 +892,37 @@ static polisi_status scan_text(polisi__doc *doc, const char *text, size_t len,
     return POLISI_OK;
 }
 
+/* The prefilter of polisi__scan: every token is a candidate, whatever its
+ * hash, kind and flags; classify does it all. */
+static const uint64_t no_filter[POLISI__FILTER_WORDS];
+#define C4 POLISI__WAKE_CANDIDATE, POLISI__WAKE_CANDIDATE, POLISI__WAKE_CANDIDATE, POLISI__WAKE_CANDIDATE
+#define C16 C4, C4, C4, C4
+#define C64 C16, C16, C16, C16
+static const uint8_t all_candidates[8 << 6] = {C64, C64, C64, C64, C64, C64, C64, C64};
+#undef C64
+#undef C16
+#undef C4
+static const polisi__prefilter pass_all = {no_filter, all_candidates};
+
 polisi_status polisi__scan(polisi__doc *doc, const char *text, size_t len,
                            const polisi_allocator *alloc) {
-    return scan_text(doc, text, len, alloc, 1);
+    return scan_text(doc, text, len, alloc, PATH_BLOCKS_BEST, &pass_all);
+}
+
+polisi_status polisi__scan_prefiltered(polisi__doc *doc, const char *text, size_t len,
+                                       const polisi_allocator *alloc,
+                                       const polisi__prefilter *pf) {
+    return scan_text(doc, text, len, alloc, PATH_BLOCKS_BEST, pf);
 }
 
 polisi_status polisi__scan_bytewise(polisi__doc *doc, const char *text, size_t len,
                                     const polisi_allocator *alloc) {
-    return scan_text(doc, text, len, alloc, 0);
+    return scan_text(doc, text, len, alloc, PATH_BYTES, &pass_all);
+}
+
+polisi_status polisi__scan_sse2(polisi__doc *doc, const char *text, size_t len,
+                                const polisi_allocator *alloc) {
+    return scan_text(doc, text, len, alloc, PATH_BLOCKS_SSE2, &pass_all);
 }
 
 void polisi__doc_guard_spare(polisi__doc *doc) {
