@@ -78,17 +78,6 @@ polisi_status polisi__calendar_register_cues_of(polisi__lexicon *lex, unsigned k
 const char *const polisi__weekday_names[7] = {"senin", "selasa", "rabu",  "kamis",
                                               "jumat", "sabtu",  "minggu"};
 
-static int leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int polisi__days_in_month(int year, int month) {
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (month < 1 || month > 12)
-        return 0;
-    if (month == 2 && (year == 0 || leap(year)))
-        return 29;
-    return days[month - 1];
-}
-
 /* Howard Hinnant's days_from_civil / civil_from_days. */
 long polisi__days_from_civil(int year, int month, int day) {
     long y = (long)year - (month <= 2);

@@ -87,8 +87,16 @@ static inline size_t polisi__dt_word(const polisi__lexicon *lex, const polisi__d
 /* Normalized Indonesian day names, 0 = "senin" .. 6 = "minggu". */
 extern const char *const polisi__weekday_names[7];
 
-/* Days in a month; year 0 (unknown) counts February as 29 days. */
-int polisi__days_in_month(int year, int month);
+/* Days in a month; year 0 (unknown) counts February as 29 days. Inline:
+ * every date read checks its day with it. */
+static inline int polisi__days_in_month(int year, int month) {
+    static const unsigned char days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month < 1 || month > 12)
+        return 0;
+    if (month == 2 && (year == 0 || (year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
+        return 29;
+    return days[month - 1];
+}
 /* Days since 1970-01-01 of a proleptic Gregorian day, and back. */
 long polisi__days_from_civil(int year, int month, int day);
 void polisi__civil_from_days(long days, int *year, int *month, int *day);
@@ -116,7 +124,8 @@ static inline parser parser_of(const polisi__lexicon *lex, const polisi__doc *do
 /* Token i exists and is on the line of the token before it (or is the
  * token the try starts at): no date or time spans a line break. */
 static inline int on_line(const parser *p, size_t i) {
-    return i < p->ntoks && (i == p->start || !(p->toks[i].flags & POLISI__TF_LINE_BEFORE));
+    /* the flag first: it is nearly always clear */
+    return i < p->ntoks && (!(p->toks[i].flags & POLISI__TF_LINE_BEFORE) || i == p->start);
 }
 
 /* Token i is the punctuation character c (polisi__tok_punct, inline). */
