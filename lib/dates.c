@@ -83,7 +83,7 @@ static void dval_init(dval *v) {
 /* ---- token tests (the parser and its helpers are in calendar.h) ---- */
 
 /* The date word at token i, kind DTK_NONE if none. */
-static size_t dword(const parser *p, size_t i, dt_word *w) {
+static inline size_t dword(const parser *p, size_t i, dt_word *w) {
     if (!on_line(p, i)) {
         memset(w, 0, sizeof *w);
         return 0;
@@ -91,12 +91,12 @@ static size_t dword(const parser *p, size_t i, dt_word *w) {
     return polisi__dt_word(p->lex, p->doc, i, POLISI__LEX_DATEWORD, w);
 }
 
-static size_t dword_kind(const parser *p, size_t i, int kind, dt_word *w) {
+static inline size_t dword_kind(const parser *p, size_t i, int kind, dt_word *w) {
     size_t n = dword(p, i, w);
     return n && w->kind == kind ? n : 0;
 }
 
-static size_t daypart_at(const parser *p, size_t i) {
+static inline size_t daypart_at(const parser *p, size_t i) {
     dt_word w;
     return on_line(p, i) ? polisi__dt_word(p->lex, p->doc, i, POLISI__LEX_DAYPART, &w) : 0;
 }
@@ -131,7 +131,7 @@ static int year_at(const parser *p, size_t k) {
 
 /* The separator of a numeric date at token k: '/' (spaces allowed around
  * it), '-' or '.' (glued to both numbers); 0 when none. */
-static char numeric_sep(const parser *p, size_t k) {
+static inline char numeric_sep(const parser *p, size_t k) {
     if (!on_line(p, k))
         return 0;
     const polisi__token *t = &p->toks[k];
@@ -258,7 +258,7 @@ static size_t written_date(const parser *p, size_t k, dval *v) {
     return j + ny;
 }
 
-static size_t weekday_at(const parser *p, size_t k, dt_word *w) {
+static inline size_t weekday_at(const parser *p, size_t k, dt_word *w) {
     size_t n = dword(p, k, w);
     return n && w->kind == DTK_WEEKDAY ? n : 0;
 }
