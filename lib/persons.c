@@ -26,14 +26,39 @@
 
 /* ---- finding the settled entities of phase 1 ---- */
 
+/* Bits of the filter of the tokens where entities start (a power of 2). */
+#define START_BITS 16384
+
 /* The entities of phase 1 are res->ents[0, n), sorted by start. Persons
  * are appended after them, so only indices are kept (the array moves).
  * `finger` is the answer of the last search: a person is read forwards, so
- * the next answer is nearly always there or a step after it. */
+ * the next answer is nearly always there or a step after it. `starts` has
+ * bit k % START_BITS set when an entity starts at token k: most tokens
+ * asked about start none, and are answered without a search. */
 typedef struct ents {
     const polisi_result *res;
-    size_t n, finger;
+    size_t n, finger, ntoks;
+    uint64_t starts[START_BITS / 64];
 } ents;
+
+static void ents_init(ents *es, const polisi_result *res, size_t ntoks) {
+    es->res = res;
+    es->n = res->count;
+    es->finger = 0;
+    es->ntoks = ntoks;
+    size_t used = ntoks < START_BITS ? ntoks : START_BITS;
+    memset(es->starts, 0, (used + 63) / 64 * sizeof es->starts[0]);
+    for (size_t i = 0; i < es->n; i++) {
+        size_t b = res->ents[i].tok_begin & (START_BITS - 1);
+        es->starts[b / 64] |= (uint64_t)1 << (b % 64);
+    }
+}
+
+/* An entity may start at token k (certainly none when 0). */
+static int may_start_at(const ents *es, size_t k) {
+    size_t b = k & (START_BITS - 1);
+    return k < es->ntoks && ((es->starts[b / 64] >> (b % 64)) & 1);
+}
 
 /* How far first_from steps from the finger before it searches. */
 #define NEAR_STEPS 4
@@ -67,6 +92,8 @@ static size_t first_from(ents *es, size_t k) {
 
 /* The longest entity of `type` that starts at token k, or -1. */
 static long ent_at(ents *es, polisi_type type, size_t k) {
+    if (!may_start_at(es, k))
+        return -1;
     for (size_t i = first_from(es, k); i < es->n && es->res->ents[i].tok_begin == k; i++)
         if (es->res->ents[i].type == type)
             return (long)i;
@@ -78,6 +105,8 @@ static const polisi_entity *ent(ents *es, long i) { return &es->res->ents[i]; }
 /* Some entity of phase 1 starts at token k: one search for all the types
  * (a call of ent_at per type made it six). */
 static int any_ent_at(ents *es, size_t k) {
+    if (!may_start_at(es, k))
+        return 0;
     for (size_t i = first_from(es, k); i < es->n && es->res->ents[i].tok_begin == k; i++) {
         polisi_type type = (polisi_type)es->res->ents[i].type;
         if (type == POLISI_RANK || type == POLISI_TITLE || type == POLISI_UNIT ||
@@ -597,7 +626,8 @@ polisi_status polisi__persons_register(polisi__lexicon *lex) {
 }
 
 polisi_status polisi__persons_find(polisi__ctx *ctx) {
-    ents es = {ctx->res, ctx->res->count, 0};
+    ents es;
+    ents_init(&es, ctx->res, ctx->doc->ntoks);
     size_t covered = 0; /* tokens before this belong to a person already */
     for (size_t i = 0; i < es.n; i++) {
         const polisi_entity *e = &ctx->res->ents[i];
