@@ -118,8 +118,9 @@ typedef struct polisi__doc {
     /* Per token, a bit for each recognizer that may start there
      * (POLISI__WAKE_*), one byte a token so that a recognizer skips eight
      * tokens with one load (polisi__next_wake). Written by the scan (see
-     * polisi__prefilter), completed by polisi__lexicon_classify. cap + 8
-     * bytes; the 8 after the last token are zero once classified. */
+     * polisi__prefilter), completed by polisi__lexicon_classify. cap +
+     * POLISI__WAKE_SLACK bytes; at least 8 after the last token are zero
+     * once classified. */
     uint8_t *wake;
     size_t wake_cap;
 } polisi__doc;
@@ -146,6 +147,8 @@ typedef struct polisi__prefilter {
 /* In a token's wake byte after the scan: the token may start a phrase of
  * the lexicon; classify looks it up and clears the bit. */
 #define POLISI__WAKE_CANDIDATE 0x80u
+/* The wake bytes after the last token that classify reads (64 at a time). */
+#define POLISI__WAKE_SLACK 72
 
 /* Tokenizes text[0, len) into doc, which must be zeroed or hold the buffers
  * of an earlier scan with ntoks and keys_len set to 0. One pass, never
@@ -261,6 +264,7 @@ typedef struct polisi__lex_entry {
     uint8_t cls;      /* polisi__lex_class */
     uint8_t flags;    /* class-specific */
     uint32_t value;   /* class-specific, e.g. an index into a table */
+    uint32_t second;  /* the hash of the second word (0: one word), tested first */
 } polisi__lex_entry;
 
 typedef struct polisi__lexicon polisi__lexicon;

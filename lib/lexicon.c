@@ -130,6 +130,7 @@ polisi_status polisi__lexicon_add(polisi__lexicon *lex, const char *phrase, poli
     e->cls = (uint8_t)cls;
     e->flags = flags;
     e->value = value;
+    e->second = doc->ntoks > 1 ? doc->toks[1].hash : 0;
     st = add_words(lex, doc);
     if (st == POLISI_OK)
         lex->nentries++;
@@ -345,20 +346,45 @@ const polisi__prefilter *polisi__lexicon_prefilter(const polisi__lexicon *lex) {
     return &lex->prefilter;
 }
 
+/* The candidates among the 64 tokens whose wake bytes start at w: bit k
+ * for w[k] (POLISI__WAKE_CANDIDATE is the byte's top bit). */
+static inline uint64_t candidates64(const uint8_t *w) {
+#if defined(__SSE2__)
+    uint64_t m = 0;
+    for (int k = 0; k < 4; k++)
+        m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(w + 16 * k)))
+             << (16 * k);
+    return m;
+#else
+    uint64_t m = 0;
+    for (int k = 0; k < 64; k++)
+        m |= (uint64_t)(w[k] >> 7) << k;
+    return m;
+#endif
+}
+
 void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc) {
     uint8_t *wake = doc->wake;
     size_t n = doc->ntoks;
     if (!wake) /* no token was ever scanned into doc */
         return;
-    memset(wake + n, 0, 8);
+    /* zeros after the last token: for polisi__next_wake and the last
+     * 64-token step below (the wake array has room, POLISI__WAKE_SLACK) */
+    memset(wake + n, 0, 64 + 8 - n % 64);
     doc->classified = 1;
-    for (size_t i = polisi__next_wake(doc, 0, POLISI__WAKE_CANDIDATE); i < n;
-         i = polisi__next_wake(doc, i + 1, POLISI__WAKE_CANDIDATE)) {
-        polisi__token *t = &doc->toks[i];
-        const lex_group *g = find_group(lex, doc, t);
-        t->group = g ? (uint32_t)(g - lex->groups) + 1 : 0;
-        t->classes = g ? g->classes : 0;
-        wake[i] = (uint8_t)((g ? g->wake : 0) | lex->kind_flag_wake[(t->kind & 7) << 6 | (t->flags & 63)]);
+    /* The candidates 64 tokens at a time, as a bit mask: no branch per
+     * token, and the lookups of one step do not wait for each other's
+     * branches. */
+    for (size_t base = 0; base < n; base += 64) {
+        for (uint64_t m = candidates64(wake + base); m; m &= m - 1) {
+            size_t i = base + (size_t)__builtin_ctzll(m);
+            polisi__token *t = &doc->toks[i];
+            const lex_group *g = find_group(lex, doc, t);
+            t->group = g ? (uint32_t)(g - lex->groups) + 1 : 0;
+            t->classes = g ? g->classes : 0;
+            wake[i] = (uint8_t)((g ? g->wake : 0) |
+                                lex->kind_flag_wake[(t->kind & 7) << 6 | (t->flags & 63)]);
+        }
     }
 }
 
@@ -370,9 +396,14 @@ size_t polisi__lexicon_match_slow(const polisi__lexicon *lex, const polisi__doc 
                                          : find_group(lex, doc, t);
     if (!g || !(g->classes & (1u << cls)))
         return 0;
+    /* Groups of common first words hold dozens of phrases ("s" starts
+     * every "S.x." title): most are turned away by their second word's
+     * hash before rest_matches reads any. */
+    uint32_t second = i + 1 < doc->ntoks ? doc->toks[i + 1].hash : 0;
     for (uint32_t k = g->begin; k < g->end; k++) {
         const polisi__lex_entry *e = &lex->entries[k];
-        if (e->cls == cls && rest_matches(lex, e, doc, i)) {
+        if (e->cls == cls && (e->ntoks == 1 || e->second == second) &&
+            rest_matches(lex, e, doc, i)) {
             *out = e;
             return e->ntoks;
         }

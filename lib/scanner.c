@@ -139,15 +139,16 @@ static int keys_reserve(polisi__doc *doc, size_t more) {
     return polisi__grow(doc->alloc, (void **)&doc->keys, &doc->keys_cap, doc->keys_len + more, 1);
 }
 
-/* Room for `more` tokens after the last, and for their wake bytes and the
- * 8 after them. */
+/* Room for `more` tokens after the last, and for their wake bytes and
+ * the slack after them. */
 static inline int tokens_reserve(polisi__doc *doc, size_t more) {
     if (doc->ntoks + more <= doc->cap) /* the usual case: no call */
         return 0;
     if (polisi__grow(doc->alloc, (void **)&doc->toks, &doc->cap, doc->ntoks + more,
                      sizeof *doc->toks))
         return -1;
-    return polisi__grow(doc->alloc, (void **)&doc->wake, &doc->wake_cap, doc->cap + 8, 1);
+    return polisi__grow(doc->alloc, (void **)&doc->wake, &doc->wake_cap,
+                        doc->cap + POLISI__WAKE_SLACK, 1);
 }
 
 /* The bytes at a time path leaves its tokens to classify whole. */
