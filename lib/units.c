@@ -123,21 +123,16 @@ static const char *const unit_cues[] = {
 };
 
 static int place_words_sorted(void);
-static int gazetteer_indexed(void);
 
-/* The gazetteer is searched by binary search: a table edited out of order
- * would miss names silently, so creation checks the order (about 50 us). */
-static int gazetteer_sorted(void) {
-    for (size_t g = 1; g < polisi__gazetteer_count; g++)
-        if (strcmp(polisi__gazetteer[g - 1].key, polisi__gazetteer[g].key) >= 0)
-            return 0;
-    return 1;
-}
+/* The gazetteer is searched by its index of first words, then by halves
+ * among the names that begin with one word (gazetteer_match): a table
+ * edited out of step with its index or out of order would miss names
+ * silently, so creation checks both (gazetteer_checked). */
+static int gazetteer_checked(void);
 
 polisi_status polisi__units_register(polisi__lexicon *lex) {
-    polisi_status st = gazetteer_sorted() && gazetteer_indexed() && place_words_sorted()
-                           ? POLISI_OK
-                           : POLISI_ERR_INTERNAL;
+    polisi_status st = gazetteer_checked() && place_words_sorted() ? POLISI_OK
+                                                                    : POLISI_ERR_INTERNAL;
     for (int l = 0; st == POLISI_OK && l < POLISI__LV_COUNT; l++)
         st = polisi__add_variants(lex, levels[l].variants, POLISI__LEX_UNIT, (uint32_t)l, 0);
     if (st == POLISI_OK)
@@ -323,11 +318,11 @@ static const polisi__place_run *gazetteer_first(const char *s, size_t n) {
     }
 }
 
-/* The index of first words agrees with the table: every name is in the
- * run of its first word (a table edited out of step would miss names
- * silently). Checked at creation, like the order: run by run, the index
- * gives the run that starts there, and its names share the word. */
-static int gazetteer_indexed(void) {
+/* Run by run: the index gives the run that starts there, and the run's
+ * names begin with its word, in increasing order (the word itself first,
+ * as gazetteer_match expects). Every name is then in the run its first word
+ * finds. */
+static int gazetteer_checked(void) {
     size_t g = 0;
     while (g < polisi__gazetteer_count) {
         const char *k = polisi__gazetteer[g].key;
@@ -339,7 +334,8 @@ static int gazetteer_indexed(void) {
             return 0;
         for (g++; g < r->hi; g++) {
             const char *name = polisi__gazetteer[g].key;
-            if (memcmp(name, k, n) != 0 || name[n] != ' ') /* sorted: no shorter name here */
+            if (strncmp(name, k, n) != 0 || name[n] != ' ' ||
+                strcmp(polisi__gazetteer[g - 1].key, name) >= 0)
                 return 0;
         }
     }
