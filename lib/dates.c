@@ -102,8 +102,8 @@ static inline size_t daypart_at(const parser *p, size_t i) {
 }
 
 static int key_in(const parser *p, size_t i, const char *const *list, size_t n) {
-    if (i >= p->ntoks || p->toks[i].key_len == 0)
-        return 0; /* (no list holds an empty word) */
+    if (i >= p->ntoks || p->toks[i].kind != POLISI__TOK_WORD || p->toks[i].key_len == 0)
+        return 0; /* (every list holds words of letters, none empty) */
     const polisi__token *t = &p->toks[i];
     const char *key = p->keys + t->key;
     /* the first byte rejects nearly every word before strlen */
@@ -723,12 +723,12 @@ static const char *const bracket_before[] = {"pada", "sejak", "hingga", "sampai"
                                              "tanggal", "tgl", "semalam", "tadi", "lalu"};
 
 /* What every form read at the number k (days_ago, explicit_date, a day
- * that starts a range) has right after it: "/" or "-" ("5/11",
- * "2025-02-06", "5-7 November"); a "." only in D.M.Y, so with a second
- * "." ("12.11.2019"; "19.00" is no date); "hari", a month or a range word
- * ("5 hingga 7 Mei"). One look turns away "25 tahun", the "00" of "19.00
- * WIB", "Rp 1.500". */
-static int number_goes_on(const parser *p, size_t k) {
+ * that starts a range; in a bracket, bracket_date and bracket_range) has
+ * right after it: "/" or "-" ("5/11", "2025-02-06", "5-7 November"); a
+ * "." only in D.M.Y, so with a second "." ("12.11.2019"; "19.00" is no
+ * date); "hari", a month or a range word ("5 hingga 7 Mei"). One look
+ * turns away "25 tahun", the "00" of "19.00 WIB", "Rp 1.500". */
+static inline int number_goes_on(const parser *p, size_t k) {
     size_t j = k + 1;
     if (!on_line(p, j))
         return 0;
@@ -793,8 +793,8 @@ static size_t point_at(const parser *p, size_t k, dspan *s, int *pk) {
     default: break;
     }
     if (doc->toks[k].kind == POLISI__TOK_NUMBER) {
-        if (!number_goes_on(p, k))
-            return 0;
+        if (k != p->start && !number_goes_on(p, k))
+            return 0; /* (may_start has tested the start of a try) */
         if ((e = days_ago(p, k, &s->v)) != 0) {
             *pk = PK_RELATIVE;
             return e;
@@ -1139,24 +1139,6 @@ static polisi_status emit(polisi__ctx *ctx, const dspan *s) {
     return POLISI_OK;
 }
 
-/* Token i may start a date: a cue (the first word of a date word that may
- * start one, START_KINDS, or "("), or a number (the wake rule of dates
- * takes these and nothing else). A number or "(" must have after it what
- * every form read there needs (point_at, point_range): a separator ("/",
- * "-", "."), a month, "hari" or a range word ("hingga", "s.d.") after a
- * number of at most four digits; a date word (a weekday, a month) after
- * "(", or a number and one of those separators or a month after it
- * (bracket_date, bracket_range: not "(20)", an age). One or two tests
- * skip every other token. */
-/* Token `next` may follow the number of a date: "/", "-", ".", or a date
- * word. */
-static inline int number_may_go_on(const polisi__doc *doc, const polisi__token *next) {
-    if (next->classes & POLISI__LEX_BIT(POLISI__LEX_DATEWORD))
-        return 1;
-    char c = next->kind == POLISI__TOK_PUNCT && next->key_len == 1 ? doc->keys[next->key] : 0;
-    return c == '/' || c == '-' || c == '.';
-}
-
 /* Token `next` may follow a date cue that is no CUE_DATE_FREE: a number,
  * punctuation, a date word, a part of the day ("Sabut pagi (5/10)"), or
  * "ini", "tadi" ("hari ini", "Sabut tadi pagi"). */
@@ -1170,22 +1152,31 @@ static inline int follows_bound_cue(const polisi__doc *doc, size_t next) {
            polisi__tok_is(doc, next, "ini") || polisi__tok_is(doc, next, "tadi");
 }
 
-static inline int may_start(const polisi__doc *doc, size_t i) {
+/* Token i may start a date: a cue (the first word of a date word that may
+ * start one, START_KINDS, or "("), or a number (the wake rule of dates
+ * takes these and nothing else), with after it what every form read there
+ * needs (point_at, point_range): a free cue anything, another cue what
+ * follows_bound_cue lets through, a number of at most four digits what
+ * number_goes_on does; "(" a date word (a weekday, a month), or a number
+ * and what number_goes_on lets through (not "(20)", an age). One or two
+ * tests skip every other token. (number_goes_on reads tokens after i,
+ * where on_line is the line flag whatever the start of the last try.) */
+static inline int may_start(const parser *p, size_t i) {
+    const polisi__doc *doc = p->doc;
     const polisi__token *t = &doc->toks[i];
     if (t->kind == POLISI__TOK_WORD)
         return (t->classes & POLISI__LEX_BIT(POLISI__LEX_CUE_DATE)) &&
                ((t->classes & POLISI__LEX_BIT(POLISI__LEX_CUE_DATE_FREE)) ||
                 follows_bound_cue(doc, i + 1));
+    if (t->kind == POLISI__TOK_NUMBER)
+        return t->key_len <= 4 && number_goes_on(p, i);
     if (i + 1 >= doc->ntoks)
         return 0;
     const polisi__token *next = t + 1;
-    int next_dateword = (next->classes & POLISI__LEX_BIT(POLISI__LEX_DATEWORD)) != 0;
-    if (t->kind == POLISI__TOK_NUMBER)
-        return t->key_len <= 4 && number_may_go_on(doc, next);
     /* "(", the only punctuation cue */
     return (t->classes & POLISI__LEX_BIT(POLISI__LEX_CUE_DATE)) &&
-           (next_dateword || (next->kind == POLISI__TOK_NUMBER && i + 2 < doc->ntoks &&
-                              number_may_go_on(doc, next + 1)));
+           ((next->classes & POLISI__LEX_BIT(POLISI__LEX_DATEWORD)) ||
+            (next->kind == POLISI__TOK_NUMBER && number_goes_on(p, i + 1)));
 }
 
 polisi_status polisi__dates_find(polisi__ctx *ctx) {
@@ -1193,7 +1184,7 @@ polisi_status polisi__dates_find(polisi__ctx *ctx) {
     parser p = parser_of(ctx->ex->lex, doc);
     for (size_t i = 0, n = doc->ntoks; i < n;) {
         /* nearly every token: skipped eight at a time, then the finer test */
-        while ((i = polisi__next_wake(doc, i, POLISI__WAKE_DATE)) < n && !may_start(doc, i))
+        while ((i = polisi__next_wake(doc, i, POLISI__WAKE_DATE)) < n && !may_start(&p, i))
             i++;
         if (i == n)
             break;
