@@ -582,119 +582,130 @@ static inline void classify_block(int avx2, const unsigned char *p, block_masks 
     classify_block_sse2(p, next_lf, m);
 }
 
-/* Scans the tokens that lie wholly in the 64 bytes at sc->pos (which must
- * be followed by at least 16 more bytes of text) and advances past them.
- * Returns the bytes consumed: 0 when scan_one must take the next token, or
- * -1 when out of memory.
+/* Scans 64 bytes at a time from sc->pos while at least 80 bytes of text
+ * remain (a block is read with 16 bytes beyond it): the tokens that lie
+ * wholly in a block, then the next block from the end of the last. Stops
+ * at a non-ASCII byte, and at a word that fills a block. Returns the bytes
+ * consumed: 0 when scan_one must take the next token, or -1 when out of
+ * memory.
  *
  * Every token, word or punctuation, takes the same branch-free steps: a
  * punctuation byte is a "word" of no word bytes, made one byte long; its
  * key (the byte, which lower-casing leaves alone) and hash come out of the
  * same vector steps. */
-__attribute__((always_inline)) static inline long scan_block_for(scan *sc, int avx2) {
+__attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int avx2) {
     polisi__doc *doc = sc->doc;
-    const unsigned char *p = sc->s + sc->pos;
-    if (tokens_reserve(doc, 64) || keys_reserve(doc, 64 + 16))
-        return -1;
-    block_masks m;
-    classify_block(avx2, p, &m);
-    unsigned limit = m.high ? (unsigned)__builtin_ctzll(m.high) : 64; /* ASCII before it */
-    uint64_t valid = low_bits(limit);
-    uint64_t punct = ~(m.word | m.gap) & valid;
-    uint64_t word_starts = m.word & ~(m.word << 1);
-    word_ends ends = shape_at_ends(&m, word_starts, punct);
-    uint64_t no_lower2 = ends.no_lower << 1; /* e <= 62: bit 63 is the highest read */
-    uint64_t starts = (word_starts | punct) & valid;
-    /* A token must end before the limit, and before byte 63: a word there
-     * may go on in the next block (or in non-ASCII letters at the limit).
-     * The tokens from `cut` on are left to the next call: the word that
-     * holds byte end_limit - 1, and everything after it. */
-    unsigned end_limit = limit < 63 ? limit : 63;
-    unsigned cut = end_limit;
-    if (end_limit > 0 && (m.word >> (end_limit - 1) & 1))
-        cut = 63 - (unsigned)__builtin_clzll(word_starts & low_bits(end_limit));
-    int was_cut = (starts & ~low_bits(cut)) != 0;
-    starts &= low_bits(cut);
-    /* White space right before a token: the byte before it is white space
-     * (everything between two tokens is); bit 0 carries the last block's. */
-    uint64_t space_before = m.gap << 1 | (sc->pending & POLISI__TF_SPACE_BEFORE);
-    uint64_t lines = m.lines; /* line breaks not yet counted */
+    const size_t first = sc->pos;
+    size_t base = sc->pos;
     unsigned newlines = (unsigned)sc->newlines, pending = sc->pending;
-    unsigned line_flags = line_flags_of(newlines); /* of the next token */
-    unsigned done = 0; /* the end of the last token */
-    polisi__token *t = doc->toks + doc->ntoks;
-    /* In locals: the stores of bytes below may alias anything in memory */
-    uint8_t *wake = doc->wake + doc->ntoks;
     const uint64_t *filter = sc->pf->filter;
     const uint8_t *kind_flag_wake = sc->pf->wake;
-    char *keys = doc->keys;
-    size_t keys_len = doc->keys_len, base = sc->pos;
-    while (starts) {
-        unsigned b = (unsigned)__builtin_ctzll(starts);
-        starts &= starts - 1;
-        unsigned n = (unsigned)__builtin_ctzll((~m.word >> b) | ((uint64_t)1 << (63 - b)));
-        uint64_t lines_before = lines & (((uint64_t)1 << b) - 1);
-        if (lines_before) { /* rare: a line break in the gap before it */
-            newlines += count_bits(lines_before);
-            lines &= ~lines_before;
-            line_flags = line_flags_of(newlines);
+    while (sc->len - base >= 64 + 16) {
+        if (tokens_reserve(doc, 64) || keys_reserve(doc, 64 + 16))
+            return -1;
+        const unsigned char *p = sc->s + base;
+        block_masks m;
+        classify_block(avx2, p, &m);
+        unsigned limit = m.high ? (unsigned)__builtin_ctzll(m.high) : 64; /* ASCII before it */
+        uint64_t valid = low_bits(limit);
+        uint64_t punct = ~(m.word | m.gap) & valid;
+        uint64_t word_starts = m.word & ~(m.word << 1);
+        word_ends ends = shape_at_ends(&m, word_starts, punct);
+        uint64_t no_lower2 = ends.no_lower << 1; /* e <= 62: bit 63 is the highest read */
+        uint64_t starts = (word_starts | punct) & valid;
+        /* A token must end before the limit, and before byte 63: a word
+         * there may go on in the next block (or in non-ASCII letters at the
+         * limit). The tokens from `cut` on are left to the next block: the
+         * word that holds byte end_limit - 1, and everything after it. */
+        unsigned end_limit = limit < 63 ? limit : 63;
+        unsigned cut = end_limit;
+        if (end_limit > 0 && (m.word >> (end_limit - 1) & 1))
+            cut = 63 - (unsigned)__builtin_clzll(word_starts & low_bits(end_limit));
+        int was_cut = (starts & ~low_bits(cut)) != 0;
+        starts &= low_bits(cut);
+        /* White space right before a token: the byte before it is white
+         * space (everything between two tokens is); bit 0 carries the last
+         * block's. */
+        uint64_t space_before = m.gap << 1 | (pending & POLISI__TF_SPACE_BEFORE);
+        uint64_t lines = m.lines; /* line breaks not yet counted */
+        unsigned line_flags = line_flags_of(newlines); /* of the next token */
+        unsigned done = 0; /* the end of the last token */
+        polisi__token *t0 = doc->toks + doc->ntoks, *t = t0;
+        /* In locals: the stores of bytes below may alias anything in memory */
+        uint8_t *wake = doc->wake + doc->ntoks;
+        char *keys = doc->keys;
+        size_t keys_len = doc->keys_len;
+        while (starts) {
+            unsigned b = (unsigned)__builtin_ctzll(starts);
+            starts &= starts - 1;
+            unsigned n = (unsigned)__builtin_ctzll((~m.word >> b) | ((uint64_t)1 << (63 - b)));
+            uint64_t lines_before = lines & (((uint64_t)1 << b) - 1);
+            if (lines_before) { /* rare: a line break in the gap before it */
+                newlines += count_bits(lines_before);
+                lines &= ~lines_before;
+                line_flags = line_flags_of(newlines);
+            }
+            unsigned len = n + (n == 0);
+            __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + b));
+            __m128i key = store_key16(c, byte_range(c, 'A', 'Z'), keys + keys_len);
+            uint32_t hash;
+            if (len < 16) {
+                hash = hash_key16(key, len);
+            } else {
+                ascii_word w;
+                read_word(p + b, len, keys + keys_len, &w);
+                hash = w.hash;
+            }
+            unsigned e = b + len; /* < 63 */
+            unsigned sh = word_shape[(ends.no_upper >> e & 1) << 2 | (no_lower2 >> e & 2) |
+                                     (ends.cap >> e & 1)];
+            unsigned kind = sh & 7;
+            unsigned flags =
+                (sh >> 8) | line_flags | ((space_before >> b) & 1) * POLISI__TF_SPACE_BEFORE;
+            *t = (polisi__token){.start = (uint32_t)(base + b),
+                                 .end = (uint32_t)(base + b + len),
+                                 .key = (uint32_t)keys_len,
+                                 .hash = hash,
+                                 .key_len = len,
+                                 .kind = (uint8_t)kind,
+                                 .flags = (uint8_t)flags};
+            uint32_t h = hash >> POLISI__FILTER_SHIFT;
+            *wake++ = (uint8_t)(kind_flag_wake[kind << 6 | flags] |
+                                ((filter[h / 64] >> (h % 64) & 1) << 7));
+            t++;
+            keys_len += len;
+            newlines = 0;
+            line_flags = 0;
+            done = b + len;
         }
-        unsigned len = n + (n == 0);
-        __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + b));
-        __m128i key = store_key16(c, byte_range(c, 'A', 'Z'), keys + keys_len);
-        uint32_t hash;
-        if (len < 16) {
-            hash = hash_key16(key, len);
-        } else {
-            ascii_word w;
-            read_word(p + b, len, keys + keys_len, &w);
-            hash = w.hash;
-        }
-        unsigned e = b + len; /* < 63 */
-        unsigned sh = word_shape[(ends.no_upper >> e & 1) << 2 | (no_lower2 >> e & 2) |
-                                 (ends.cap >> e & 1)];
-        unsigned kind = sh & 7;
-        unsigned flags = (sh >> 8) | line_flags | ((space_before >> b) & 1) * POLISI__TF_SPACE_BEFORE;
-        *t = (polisi__token){.start = (uint32_t)(base + b),
-                             .end = (uint32_t)(base + b + len),
-                             .key = (uint32_t)keys_len,
-                             .hash = hash,
-                             .key_len = len,
-                             .kind = (uint8_t)kind,
-                             .flags = (uint8_t)flags};
-        uint32_t h = hash >> POLISI__FILTER_SHIFT;
-        *wake++ = (uint8_t)(kind_flag_wake[kind << 6 | flags] |
-                            ((filter[h / 64] >> (h % 64) & 1) << 7));
-        t++;
-        keys_len += len;
-        newlines = 0;
-        line_flags = 0;
-        done = b + len;
+        /* After the last token, up to the limit or to the token that was
+         * cut, there is nothing but white space; it comes before the next
+         * token. */
+        unsigned end = was_cut ? cut : limit;
+        newlines += count_bits(lines & low_bits(end));
+        if (end > done)
+            pending = POLISI__TF_SPACE_BEFORE;
+        else if (t != t0)
+            pending = 0;
+        doc->ntoks = (size_t)(t - doc->toks);
+        doc->keys_len = keys_len;
+        base += end;
+        if (end == 0 || limit < 64) /* scan_one's turn */
+            break;
     }
-    /* After the last token, up to the limit or to the token that was cut,
-     * there is nothing but white space; it comes before the next token. */
-    unsigned end = was_cut ? cut : limit;
-    newlines += count_bits(lines & low_bits(end));
-    if (end > done)
-        pending = POLISI__TF_SPACE_BEFORE;
-    else if (t != doc->toks + doc->ntoks)
-        pending = 0;
-    done = end;
-    doc->ntoks = (size_t)(t - doc->toks);
-    doc->keys_len = keys_len;
     sc->pending = pending;
     sc->newlines = (int)newlines;
-    sc->pos = base + done;
-    return (long)done;
+    sc->pos = base;
+    return (long)(base - first);
 }
 
-/* scan_block_for twice: for any x86-64 (SSE2), and for CPUs with AVX2 and
+/* scan_blocks_for twice: for any x86-64 (SSE2), and for CPUs with AVX2 and
  * BMI2, whose three-operand shifts and bit instructions the per-token steps
  * need fewer registers with (checked at run time: scan.avx2). */
-static long scan_block(scan *sc) { return scan_block_for(sc, 0); }
+static long scan_blocks(scan *sc) { return scan_blocks_for(sc, 0); }
 #if POLISI__AVX2
-__attribute__((target("avx2,bmi,bmi2,popcnt"))) static long scan_block_avx2(scan *sc) {
-    return scan_block_for(sc, 1);
+__attribute__((target("avx2,bmi,bmi2,popcnt"))) static long scan_blocks_avx2(scan *sc) {
+    return scan_blocks_for(sc, 1);
 }
 #endif
 #endif
@@ -864,7 +875,7 @@ static polisi_status scan_text(polisi__doc *doc, const char *text, size_t len,
     doc->alloc = alloc;
     doc->classified = 0;
     /* Most news runs about one token per six bytes; reserve that up front,
-     * and the room scan_block asks for (64 tokens) beyond it. */
+     * and the room scan_blocks asks for (64 tokens) beyond it. */
     if (tokens_reserve(doc, len / 5 + 16 + 64) || keys_reserve(doc, len + 16))
         return POLISI_ERR_NOMEM;
     int blocks = path != PATH_BYTES;
@@ -874,9 +885,9 @@ static polisi_status scan_text(polisi__doc *doc, const char *text, size_t len,
 #if defined(__SSE2__)
         if (blocks && len - sc.pos >= 64 + 16) {
 #if POLISI__AVX2
-            long n = sc.avx2 ? scan_block_avx2(&sc) : scan_block(&sc);
+            long n = sc.avx2 ? scan_blocks_avx2(&sc) : scan_blocks(&sc);
 #else
-            long n = scan_block(&sc);
+            long n = scan_blocks(&sc);
 #endif
             if (n < 0)
                 return POLISI_ERR_NOMEM;
