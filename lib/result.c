@@ -10,7 +10,8 @@
  * the text, last. Only a call with more entities or strings than that
  * allocates again. The bench corpus has about 6 entities per KB of text
  * after resolving (10 in the densest tenth), and strings of a tenth of the
- * text's size on average. */
+ * text's size on average; the arena holds the string fields of each
+ * entity too. */
 #define INLINE_ENTS_MIN 16
 #define INLINE_ENTS_MAX 256
 #define INLINE_ARENA_MIN 256
@@ -30,6 +31,7 @@ polisi_result *polisi__result_new(const polisi_allocator *a, size_t max_entities
     size_t arena = INLINE_ARENA_MIN + ROUND16(len / 4);
     if (arena > INLINE_ARENA_MAX)
         arena = INLINE_ARENA_MAX;
+    arena += nents * ROUND16(POLISI_FIELD_COUNT * sizeof(const char *));
     size_t arena_at = ENTS_AT + ROUND16(nents * sizeof(polisi_entity));
     size_t text_at = arena_at + arena;
     if (len > SIZE_MAX - text_at - 1)
@@ -78,8 +80,15 @@ polisi_entity *polisi__result_add(polisi_result *res, const polisi__doc *doc, po
         *status = POLISI_ERR_NOMEM;
         return NULL;
     }
+    const char **str = polisi__arena_alloc(&res->arena, POLISI_FIELD_COUNT * sizeof *str);
+    if (!str) {
+        *status = POLISI_ERR_NOMEM;
+        return NULL;
+    }
+    memset(str, 0, POLISI_FIELD_COUNT * sizeof *str);
     polisi_entity *e = &res->ents[res->count++];
     memset(e, 0, sizeof *e);
+    e->str = str;
     e->owner = res;
     e->type = (uint8_t)type;
     e->tok_begin = (uint32_t)tb;
@@ -95,8 +104,10 @@ polisi_entity *polisi__result_add(polisi_result *res, const polisi__doc *doc, po
 /* Output order (SPEC.md): by start, longer span first; at the same span
  * the container (person) first, then by type; entities equal in all three
  * keep the order they were added in. The order is a pair of 64-bit keys,
- * so sorting compares integers and moves 16 bytes, not whole entities,
- * which are then put in place once. */
+ * so sorting compares integers and moves 16 bytes, not whole entities.
+ * The keys hold all that settling needs (start, end, type), so the
+ * entities that stay are known before any is moved, and each of them is
+ * then moved once at most. */
 typedef struct sort_key {
     uint64_t span;  /* start, then the end inverted: longer first */
     uint64_t rest;  /* the type inverted, then the index before sorting */
@@ -129,19 +140,54 @@ static void sort_keys(sort_key *keys, size_t n) {
     }
 }
 
-/* Moves entity (keys[i].rest & 0xFFFFFFFF) to position i, for every i,
- * following the cycles of the permutation with one entity in hand. */
-static void permute(polisi_entity *ents, sort_key *keys, size_t n) {
-    const uint64_t placed = (uint64_t)1 << 63;
-    for (size_t i = 0; i < n; i++) {
-        if (keys[i].rest & placed || (size_t)(uint32_t)keys[i].rest == i)
+/* Sorted by start, an earlier kept entity of the same type overlaps one
+ * exactly when its end lies past that one's start. */
+typedef struct settler {
+    uint32_t reach[POLISI_PERSON + 1];
+    unsigned mask;
+} settler;
+
+static inline int settle(settler *s, unsigned type, uint32_t start, uint32_t end) {
+    if (start < s->reach[type] || !(s->mask & POLISI_TYPE_BIT(type)))
+        return 0;
+    s->reach[type] = end;
+    return 1;
+}
+
+/* Puts entity src[k] at k, for every k < m; the entities of no src[k] are
+ * dropped. src (injective) is spent. Every entity that changes place is
+ * moved once, plus one move for each cycle, by following the chains of
+ * "slot k takes the entity of slot src[k]": first those that start at a
+ * slot whose entity is dropped (it may be overwritten at once) and end at
+ * a slot past m, then the cycles that are left. A filled slot k gets
+ * src[k] = k. `stays` has room for m flags; n is the number of entities. */
+static void gather(polisi_entity *ents, uint32_t *src, size_t m, size_t n, unsigned char *stays) {
+    if (m < n) { /* drops are rare: without them there are only cycles */
+        memset(stays, 0, m);
+        for (size_t k = 0; k < m; k++)
+            if (src[k] < m)
+                stays[src[k]] = 1;
+    }
+    for (size_t k = 0; k < m && m < n; k++) {
+        if (stays[k] || src[k] == k)
             continue;
-        polisi_entity held = ents[i];
-        size_t j = i;
-        for (;;) {
-            size_t from = (uint32_t)keys[j].rest;
-            keys[j].rest |= placed;
-            if (from == i) {
+        for (size_t j = k;;) { /* a chain: ends past m */
+            size_t from = src[j];
+            ents[j] = ents[from];
+            src[j] = (uint32_t)j;
+            if (from >= m)
+                break;
+            j = from;
+        }
+    }
+    for (size_t k = 0; k < m; k++) {
+        if (src[k] == k)
+            continue;
+        polisi_entity held = ents[k]; /* a cycle: ends back at k */
+        for (size_t j = k;;) {
+            size_t from = src[j];
+            src[j] = (uint32_t)j;
+            if (from == k) {
                 ents[j] = held;
                 break;
             }
@@ -151,23 +197,38 @@ static void permute(polisi_entity *ents, sort_key *keys, size_t n) {
     }
 }
 
-static int sort_entities(polisi_result *res) {
+/* Sorts and settles through keys; -1 when there is no memory for them. */
+static int resolve_by_keys(polisi_result *res, unsigned mask) {
     size_t n = res->count;
+    polisi_entity *ents = res->ents;
     sort_key local[INSERTION_MAX], *keys = local;
-    if (n > INSERTION_MAX) {
-        keys = polisi__malloc(res->alloc, n * sizeof *keys);
+    uint32_t local_src[INSERTION_MAX], *src = local_src;
+    unsigned char local_stays[INSERTION_MAX], *stays = local_stays;
+    if (n > INSERTION_MAX) { /* n <= UINT32_MAX: the size cannot wrap */
+        keys = polisi__malloc(res->alloc, n * (sizeof *keys + sizeof *src + 1));
         if (!keys)
             return -1;
+        src = (uint32_t *)(void *)(keys + n);
+        stays = (unsigned char *)(src + n);
     }
     for (size_t i = 0; i < n; i++) {
-        const polisi_entity *e = &res->ents[i];
+        const polisi_entity *e = &ents[i];
         keys[i].span = (uint64_t)e->start << 32 | (uint32_t)~e->end;
         keys[i].rest = (uint64_t)(uint8_t)~e->type << 32 | (uint32_t)i;
     }
     sort_keys(keys, n);
-    permute(res->ents, keys, n);
+    /* src[k] is where the k-th entity that stays is now. */
+    settler st = {{0}, mask};
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        sort_key k = keys[i];
+        if (settle(&st, (uint8_t)~(k.rest >> 32), (uint32_t)(k.span >> 32), ~(uint32_t)k.span))
+            src[m++] = (uint32_t)k.rest;
+    }
+    gather(ents, src, m, n, stays);
     if (keys != local)
         polisi__free(res->alloc, keys);
+    res->count = m;
     return 0;
 }
 
@@ -183,28 +244,28 @@ static int entity_cmp(const void *pa, const void *pb) {
     return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
-polisi_status polisi__result_resolve(polisi_result *res, unsigned mask) {
-    if (res->count > UINT32_MAX)
-        return POLISI_ERR_LIMIT;
-    if (res->count > 1 && sort_entities(res) != 0) {
-        for (size_t i = 0; i < res->count; i++)
-            res->ents[i].seq = (uint32_t)i;
-        qsort(res->ents, res->count, sizeof *res->ents, entity_cmp);
-    }
-    /* Sorted by start, so an earlier kept entity of the same type overlaps
-     * this one exactly when its end lies past this start. */
-    uint32_t reach[POLISI_PERSON + 1] = {0};
+static void resolve_in_place(polisi_result *res, unsigned mask) {
+    for (size_t i = 0; i < res->count; i++)
+        res->ents[i].seq = (uint32_t)i;
+    qsort(res->ents, res->count, sizeof *res->ents, entity_cmp);
+    settler st = {{0}, mask};
     size_t kept = 0;
     for (size_t i = 0; i < res->count; i++) {
         polisi_entity *e = &res->ents[i];
-        if (e->start < reach[e->type] || !(mask & POLISI_TYPE_BIT(e->type)))
+        if (!settle(&st, e->type, e->start, e->end))
             continue;
-        reach[e->type] = e->end;
         if (kept != i)
             res->ents[kept] = *e;
         kept++;
     }
     res->count = kept;
+}
+
+polisi_status polisi__result_resolve(polisi_result *res, unsigned mask) {
+    if (res->count > UINT32_MAX)
+        return POLISI_ERR_LIMIT;
+    if (resolve_by_keys(res, mask) != 0)
+        resolve_in_place(res, mask);
     return POLISI_OK;
 }
 
