@@ -280,8 +280,10 @@ void polisi__lexicon_free(polisi__lexicon *lex);
 
 /* What wakes a recognizer: a token that starts a phrase of one of
  * `classes`, is of a kind in `kinds` (bit POLISI__TOK_*), or has one of
- * `flags`. A superset of where the recognizer can start; it makes its own
- * finer tests at the tokens it is woken at. */
+ * `flags`, which may be POLISI__TF_CAP, _UPPER and _LOWER only (the
+ * scanner takes a token's wake bits from its kind and case alone). A
+ * superset of where the recognizer can start; it makes its own finer tests
+ * at the tokens it is woken at. */
 typedef struct polisi__wake_rule {
     uint32_t classes;
     uint8_t kinds;

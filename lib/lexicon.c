@@ -332,9 +332,10 @@ void polisi__lexicon_set_wake(polisi__lexicon *lex, const polisi__wake_rule *rul
     /* bit 7 is POLISI__WAKE_CANDIDATE */
     for (size_t r = 0; r < n && r < 7; r++) {
         uint8_t bit = (uint8_t)(1u << r);
+        unsigned flags = rules[r].flags & (POLISI__TF_CAP | POLISI__TF_UPPER | POLISI__TF_LOWER);
         for (size_t k = 0; k < 8; k++)
             for (size_t f = 0; f < 64; f++)
-                if ((rules[r].kinds & (1u << k)) || (f & rules[r].flags))
+                if ((rules[r].kinds & (1u << k)) || (f & flags))
                     lex->kind_flag_wake[k << 6 | f] |= bit;
         for (size_t g = 0; g < lex->ngroups; g++)
             if (lex->groups[g].classes & rules[r].classes)

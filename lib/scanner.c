@@ -565,6 +565,13 @@ AVX2_FN static void classify_block_avx2(const unsigned char *p, int next_lf, blo
     }
     *m = (block_masks){word, upper, lower, gap, line_breaks(nl, cr, next_lf), high};
 }
+AVX2_FN static void lower_block_avx2(const unsigned char *p, char *k) {
+    for (int i = 0; i < 64; i += 32) {
+        __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
+        __m256i up = _mm256_and_si256(byte_range32(c, 'A', 'Z'), _mm256_set1_epi8(0x20));
+        _mm256_storeu_si256((__m256i *)(void *)(k + i), _mm256_add_epi8(c, up));
+    }
+}
 #undef AVX2_FN
 #endif
 
@@ -580,6 +587,23 @@ static inline void classify_block(int avx2, const unsigned char *p, block_masks 
     (void)avx2;
 #endif
     classify_block_sse2(p, next_lf, m);
+}
+
+/* Writes the 64 bytes at p lower-cased (ASCII) to k: the keys of the
+ * tokens of a block, in place (see scan_text). */
+static inline void lower_block(int avx2, const unsigned char *p, char *k) {
+#if POLISI__AVX2
+    if (avx2) {
+        lower_block_avx2(p, k);
+        return;
+    }
+#else
+    (void)avx2;
+#endif
+    for (int i = 0; i < 64; i += 16) {
+        __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        store_key16(c, byte_range(c, 'A', 'Z'), k + i);
+    }
 }
 
 /* Scans 64 bytes at a time from sc->pos while at least 80 bytes of text
@@ -599,13 +623,18 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
     size_t base = sc->pos;
     unsigned newlines = (unsigned)sc->newlines, pending = sc->pending;
     const uint64_t *filter = sc->pf->filter;
-    const uint8_t *kind_flag_wake = sc->pf->wake;
+    /* A token's wake bits but the candidate bit follow from its shape
+     * (wake rules read kinds and case flags only): 8 of them. */
+    uint8_t shape_wake[8];
+    for (unsigned i = 0; i < 8; i++)
+        shape_wake[i] = sc->pf->wake[(word_shape[i] & 7) << 6 | (word_shape[i] >> 8)];
     while (sc->len - base >= 64 + 16) {
-        if (tokens_reserve(doc, 64) || keys_reserve(doc, 64 + 16))
+        if (tokens_reserve(doc, 64))
             return -1;
         const unsigned char *p = sc->s + base;
         block_masks m;
         classify_block(avx2, p, &m);
+        lower_block(avx2, p, doc->keys + base);
         unsigned limit = m.high ? (unsigned)__builtin_ctzll(m.high) : 64; /* ASCII before it */
         uint64_t valid = low_bits(limit);
         uint64_t punct = ~(m.word | m.gap) & valid;
@@ -633,8 +662,7 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
         polisi__token *t0 = doc->toks + doc->ntoks, *t = t0;
         /* In locals: the stores of bytes below may alias anything in memory */
         uint8_t *wake = doc->wake + doc->ntoks;
-        char *keys = doc->keys;
-        size_t keys_len = doc->keys_len;
+        const char *keys = doc->keys + base; /* the block's keys: its bytes lowered */
         while (starts) {
             unsigned b = (unsigned)__builtin_ctzll(starts);
             starts &= starts - 1;
@@ -646,34 +674,28 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
                 line_flags = line_flags_of(newlines);
             }
             unsigned len = n + (n == 0);
-            __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + b));
-            __m128i key = store_key16(c, byte_range(c, 'A', 'Z'), keys + keys_len);
             uint32_t hash;
-            if (len < 16) {
-                hash = hash_key16(key, len);
-            } else {
-                ascii_word w;
-                read_word(p + b, len, keys + keys_len, &w);
-                hash = w.hash;
-            }
+            if (len < 16)
+                hash = hash_key16(_mm_loadu_si128((const __m128i *)(const void *)(keys + b)), len);
+            else
+                hash = polisi__hash(keys + b, len);
             unsigned e = b + len; /* < 63 */
-            unsigned sh = word_shape[(ends.no_upper >> e & 1) << 2 | (no_lower2 >> e & 2) |
-                                     (ends.cap >> e & 1)];
+            unsigned shape = (unsigned)((ends.no_upper >> e & 1) << 2 | (no_lower2 >> e & 2) |
+                                        (ends.cap >> e & 1));
+            unsigned sh = word_shape[shape];
             unsigned kind = sh & 7;
             unsigned flags =
                 (sh >> 8) | line_flags | ((space_before >> b) & 1) * POLISI__TF_SPACE_BEFORE;
             *t = (polisi__token){.start = (uint32_t)(base + b),
                                  .end = (uint32_t)(base + b + len),
-                                 .key = (uint32_t)keys_len,
+                                 .key = (uint32_t)(base + b),
                                  .hash = hash,
                                  .key_len = len,
                                  .kind = (uint8_t)kind,
                                  .flags = (uint8_t)flags};
             uint32_t h = hash >> POLISI__FILTER_SHIFT;
-            *wake++ = (uint8_t)(kind_flag_wake[kind << 6 | flags] |
-                                ((filter[h / 64] >> (h % 64) & 1) << 7));
+            *wake++ = (uint8_t)(shape_wake[shape] | ((filter[h / 64] >> (h % 64) & 1) << 7));
             t++;
-            keys_len += len;
             newlines = 0;
             line_flags = 0;
             done = b + len;
@@ -688,7 +710,6 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
         else if (t != t0)
             pending = 0;
         doc->ntoks = (size_t)(t - doc->toks);
-        doc->keys_len = keys_len;
         base += end;
         if (end == 0 || limit < 64) /* scan_one's turn */
             break;
@@ -876,8 +897,11 @@ static polisi_status scan_text(polisi__doc *doc, const char *text, size_t len,
     doc->classified = 0;
     /* Most news runs about one token per six bytes; reserve that up front,
      * and the room scan_blocks asks for (64 tokens) beyond it. */
-    if (tokens_reserve(doc, len / 5 + 16 + 64) || keys_reserve(doc, len + 16))
+    /* The keys of the tokens scanned 64 bytes at a time are the text
+     * lower-cased in place: keys[0, len + 16); the others' follow. */
+    if (tokens_reserve(doc, len / 5 + 16 + 64) || keys_reserve(doc, len + 16 + len / 8 + 64))
         return POLISI_ERR_NOMEM;
+    doc->keys_len = len + 16;
     int blocks = path != PATH_BYTES;
     scan sc = {doc, pf, (const unsigned char *)text, len, 0, 0, 0,
                path == PATH_BLOCKS_BEST && len >= 64 + 16 && cpu_has_avx2()};
