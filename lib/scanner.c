@@ -367,16 +367,10 @@ static inline __m128i byte_range(__m128i c, char lo, char hi) { /* lo <= c <= hi
                          _mm_cmplt_epi8(c, _mm_set1_epi8((char)(hi + 1))));
 }
 
-/* The bytes of a key of length 0..15 in its two 64-bit words. */
-static const uint64_t key_mask[16][2] = {
-    {0x0u, 0x0u}, {0xffu, 0x0u},
-    {0xffffu, 0x0u}, {0xffffffu, 0x0u},
-    {0xffffffffu, 0x0u}, {0xffffffffffu, 0x0u},
-    {0xffffffffffffu, 0x0u}, {0xffffffffffffffu, 0x0u},
-    {0xffffffffffffffffu, 0x0u}, {0xffffffffffffffffu, 0xffu},
-    {0xffffffffffffffffu, 0xffffu}, {0xffffffffffffffffu, 0xffffffu},
-    {0xffffffffffffffffu, 0xffffffffu}, {0xffffffffffffffffu, 0xffffffffffu},
-    {0xffffffffffffffffu, 0xffffffffffffu}, {0xffffffffffffffffu, 0xffffffffffffffu},
+/* 16 bytes of 0xFF, then 16 zeros: the 16 bytes at key_window + 16 - n
+ * keep the first n bytes of a vector (n <= 16). */
+static const unsigned char key_window[32] = {
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
 };
 
 /* The key of the 16 bytes c (capitals, in `up`, moved down to small
@@ -389,9 +383,10 @@ static inline __m128i store_key16(__m128i c, __m128i up, char *k) {
 
 /* polisi__hash of the first n < 16 bytes of a key held in a vector. */
 static inline uint32_t hash_key16(__m128i key, unsigned n) {
+    key = _mm_and_si128(key, _mm_loadu_si128((const __m128i *)(const void *)(key_window + 16 - n)));
     uint64_t lo = (uint64_t)_mm_cvtsi128_si64(key);
     uint64_t hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(key, key));
-    return hash_short(lo & key_mask[n][0], hi & key_mask[n][1]);
+    return hash_short(lo, hi);
 }
 
 /* Reads the word at p from the 16 bytes there (all inside the text) with a
