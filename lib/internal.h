@@ -387,6 +387,9 @@ struct polisi_result {
     polisi__arena arena;
     char *json; /* polisi_result_json's buffer */
     size_t json_len, json_cap;
+    /* Room for the string fields of the next entities (result.c). */
+    const char **fields_next;
+    size_t fields_left; /* entities' worth */
 };
 
 /* A new result holding a copy of text[0, len); NULL without memory. */

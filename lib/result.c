@@ -5,17 +5,23 @@
 
 #include "internal.h"
 
+#if defined(__SSE2__) && UINTPTR_MAX == UINT64_MAX
+#include <emmintrin.h>
+#define RESULT_SSE2 1 /* two pointers a 16-byte store, NULL all zero bits */
+#endif
+
 /* A result is one allocation: the struct, room for the entities and the
  * strings of a usual call (sized from the input, bounded), and the copy of
  * the text, last. Only a call with more entities or strings than that
  * allocates again. The bench corpus has about 6 entities per KB of text
  * after resolving (10 in the densest tenth), and strings of a tenth of the
- * text's size on average; the arena holds the string fields of each
- * entity too. */
+ * text's size on average. The string fields of the inline entities
+ * come before the arena. */
 #define INLINE_ENTS_MIN 16
 #define INLINE_ENTS_MAX 256
 #define INLINE_ARENA_MIN 256
 #define INLINE_ARENA_MAX 4096
+#define FIELDS_BATCH 16
 #define ROUND16(n) (((n) + 15) & ~(size_t)15)
 #define ENTS_AT ROUND16(sizeof(polisi_result))
 
@@ -31,8 +37,9 @@ polisi_result *polisi__result_new(const polisi_allocator *a, size_t max_entities
     size_t arena = INLINE_ARENA_MIN + ROUND16(len / 4);
     if (arena > INLINE_ARENA_MAX)
         arena = INLINE_ARENA_MAX;
-    arena += nents * ROUND16(POLISI_FIELD_COUNT * sizeof(const char *));
-    size_t arena_at = ENTS_AT + ROUND16(nents * sizeof(polisi_entity));
+    size_t fields_at = ENTS_AT + ROUND16(nents * sizeof(polisi_entity));
+    size_t nfields = nents * POLISI_FIELD_COUNT;
+    size_t arena_at = fields_at + ROUND16(nfields * sizeof(const char *));
     size_t text_at = arena_at + arena;
     if (len > SIZE_MAX - text_at - 1)
         return NULL;
@@ -45,6 +52,8 @@ polisi_result *polisi__result_new(const polisi_allocator *a, size_t max_entities
     r->max_entities = max_entities;
     r->ents = inline_ents(r);
     r->cap = nents;
+    r->fields_next = (const char **)(void *)(block + fields_at);
+    r->fields_left = nents;
     polisi__arena_init_buffer(&r->arena, a, block + arena_at, arena);
     r->text = block + text_at;
     if (len)
@@ -74,18 +83,44 @@ static int grow_ents(polisi_result *res) {
     return 0;
 }
 
+/* All absent. GCC writes a memset of 208 bytes as 26 single stores (rep
+ * stosq); 16-byte stores take half as many. */
+static inline void clear_fields(const char **f) {
+#ifdef RESULT_SSE2
+    for (size_t i = 0; i + 2 <= POLISI_FIELD_COUNT; i += 2)
+        _mm_storeu_si128((__m128i *)(void *)(f + i), _mm_setzero_si128());
+    if (POLISI_FIELD_COUNT % 2)
+        f[POLISI_FIELD_COUNT - 1] = NULL;
+#else
+    memset(f, 0, POLISI_FIELD_COUNT * sizeof *f);
+#endif
+}
+
+/* The string fields of FIELDS_BATCH entities more, from the arena. */
+static int new_fields(polisi_result *res) {
+    const size_t n = FIELDS_BATCH * POLISI_FIELD_COUNT;
+    const char **f = polisi__arena_alloc(&res->arena, n * sizeof *f);
+    if (!f)
+        return -1;
+    res->fields_next = f;
+    res->fields_left = FIELDS_BATCH;
+    return 0;
+}
+
 polisi_entity *polisi__result_add(polisi_result *res, const polisi__doc *doc, polisi_type type,
                                   size_t tb, size_t te, polisi_status *status) {
     if (res->count == res->cap && grow_ents(res)) {
         *status = POLISI_ERR_NOMEM;
         return NULL;
     }
-    const char **str = polisi__arena_alloc(&res->arena, POLISI_FIELD_COUNT * sizeof *str);
-    if (!str) {
+    if (res->fields_left == 0 && new_fields(res)) {
         *status = POLISI_ERR_NOMEM;
         return NULL;
     }
-    memset(str, 0, POLISI_FIELD_COUNT * sizeof *str);
+    const char **str = res->fields_next;
+    res->fields_next += POLISI_FIELD_COUNT;
+    res->fields_left--;
+    clear_fields(str);
     polisi_entity *e = &res->ents[res->count++];
     memset(e, 0, sizeof *e);
     e->str = str;
