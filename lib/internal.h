@@ -15,6 +15,10 @@
 
 #include "polisi.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* ---- allocation (alloc.c) ---------------------------------------------- */
 
 void *polisi__malloc(const polisi_allocator *a, size_t size);
@@ -119,7 +123,7 @@ typedef struct polisi__doc {
      * (POLISI__WAKE_*), one byte a token so that a recognizer skips eight
      * tokens with one load (polisi__next_wake). Written by the scan (see
      * polisi__prefilter), completed by polisi__lexicon_classify. cap +
-     * POLISI__WAKE_SLACK bytes; at least 8 after the last token are zero
+     * POLISI__WAKE_SLACK bytes; at least 16 after the last token are zero
      * once classified. */
     uint8_t *wake;
     size_t wake_cap;
@@ -148,7 +152,7 @@ typedef struct polisi__prefilter {
  * the lexicon; classify looks it up and clears the bit. */
 #define POLISI__WAKE_CANDIDATE 0x80u
 /* The wake bytes after the last token that classify reads (64 at a time). */
-#define POLISI__WAKE_SLACK 72
+#define POLISI__WAKE_SLACK 80
 
 /* Tokenizes text[0, len) into doc, which must be zeroed or hold the buffers
  * of an earlier scan with ntoks and keys_len set to 0. One pass, never
@@ -319,7 +323,17 @@ void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc);
 static inline size_t polisi__next_wake(const polisi__doc *doc, size_t i, unsigned bits) {
     const uint8_t *w = doc->wake;
     size_t n = doc->ntoks;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+#if defined(__SSE2__)
+    /* 16 tokens a step; the zeros after the last token end the run */
+    const __m128i pattern = _mm_set1_epi8((char)bits), zero = _mm_setzero_si128();
+    for (; i < n; i += 16) {
+        __m128i x = _mm_and_si128(_mm_loadu_si128((const __m128i *)(const void *)(w + i)), pattern);
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, zero)) ^ 0xFFFFu;
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+    }
+    return n;
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
     const uint64_t pattern = (uint64_t)0x0101010101010101u * (uint8_t)bits;
     for (; i < n; i += 8) { /* the 8 zero bytes after the last token end the run */
         uint64_t x;

@@ -371,7 +371,7 @@ void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc) {
         return;
     /* zeros after the last token: for polisi__next_wake and the last
      * 64-token step below (the wake array has room, POLISI__WAKE_SLACK) */
-    memset(wake + n, 0, 64 + 8 - n % 64);
+    memset(wake + n, 0, 64 + 16 - n % 64);
     doc->classified = 1;
     /* The candidates 64 tokens at a time, as a bit mask: no branch per
      * token, and the lookups of one step do not wait for each other's

@@ -352,14 +352,15 @@ static void test_resolve_order(void **state) {
     }
 }
 
-/* polisi__next_wake skips eight tokens a step: it must stop at the first
- * token with one of the bits asked for, wherever it stands in a group of
- * eight, and at ntoks when none follows. */
+/* polisi__next_wake skips several tokens a step: it must stop at the
+ * first token with one of the bits asked for, wherever it stands in a
+ * step, and at ntoks when none follows (the wake bytes have
+ * POLISI__WAKE_SLACK zeros after the last token, as classify leaves them). */
 static void test_next_wake(void **state) {
     (void)state;
     polisi__doc doc;
     memset(&doc, 0, sizeof doc);
-    uint8_t wake[40 + 8];
+    uint8_t wake[40 + POLISI__WAKE_SLACK];
     memset(wake, 0, sizeof wake);
     doc.wake = wake;
     doc.ntoks = 40;
