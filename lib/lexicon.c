@@ -307,9 +307,11 @@ static int rest_matches(const polisi__lexicon *lex, const polisi__lex_entry *e,
     return 1;
 }
 
-/* The group whose first word is token t's key, or NULL. */
+/* The group whose first word is token t's key, or NULL; its index + 1 in
+ * *number (0 for none). */
 static inline const lex_group *find_group(const polisi__lexicon *lex, const polisi__doc *doc,
-                                          const polisi__token *t) {
+                                          const polisi__token *t, uint32_t *number) {
+    *number = 0;
     uint32_t hash = t->hash;
     if (!lex->filter || !filter_has(lex->filter, hash))
         return NULL;
@@ -320,8 +322,10 @@ static inline const lex_group *find_group(const polisi__lexicon *lex, const poli
         if (s->hash != hash)
             continue;
         const lex_group *g = &lex->groups[s->group - 1];
-        if (g->key_len == t->key_len && same_key(lex->keys + g->key_off, doc->keys + t->key, t->key_len))
+        if (g->key_len == t->key_len && same_key(lex->keys + g->key_off, doc->keys + t->key, t->key_len)) {
+            *number = s->group;
             return g;
+        }
     }
 }
 
@@ -380,8 +384,9 @@ void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc) {
         for (uint64_t m = candidates64(wake + base); m; m &= m - 1) {
             size_t i = base + (size_t)__builtin_ctzll(m);
             polisi__token *t = &doc->toks[i];
-            const lex_group *g = find_group(lex, doc, t);
-            t->group = g ? (uint32_t)(g - lex->groups) + 1 : 0;
+            uint32_t number;
+            const lex_group *g = find_group(lex, doc, t, &number);
+            t->group = number;
             t->classes = g ? g->classes : 0;
             wake[i] = (uint8_t)((g ? g->wake : 0) |
                                 lex->kind_flag_wake[(t->kind & 7) << 6 | (t->flags & 63)]);
@@ -393,8 +398,9 @@ void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc) {
 size_t polisi__lexicon_match_slow(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
                                   polisi__lex_class cls, const polisi__lex_entry **out) {
     const polisi__token *t = &doc->toks[i];
+    uint32_t number;
     const lex_group *g = doc->classified ? (t->group ? &lex->groups[t->group - 1] : NULL)
-                                         : find_group(lex, doc, t);
+                                         : find_group(lex, doc, t, &number);
     if (!g || !(g->classes & (1u << cls)))
         return 0;
     /* Groups of common first words hold dozens of phrases ("s" starts
