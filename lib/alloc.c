@@ -31,7 +31,9 @@ int polisi__grow(const polisi_allocator *a, void **items, size_t *cap, size_t ne
     }
     if (ncap > SIZE_MAX / item_size)
         return -1;
-    void *p = polisi__realloc(a, *items, ncap * item_size);
+    /* The first allocation is a malloc: realloc(NULL) costs more. */
+    void *p = *items ? polisi__realloc(a, *items, ncap * item_size)
+                     : polisi__malloc(a, ncap * item_size);
     if (!p)
         return -1;
     *items = p;

@@ -149,7 +149,15 @@ typedef struct sort_key {
 } sort_key;
 
 static inline int key_less(const sort_key *a, const sort_key *b) {
+#ifdef __SIZEOF_INT128__
+    /* One 128-bit comparison: a compare and a subtract with borrow. */
+    __extension__ typedef unsigned __int128 u128;
+    u128 x = (u128)a->span << 64 | a->rest;
+    u128 y = (u128)b->span << 64 | b->rest;
+    return x < y;
+#else
     return a->span != b->span ? a->span < b->span : a->rest < b->rest;
+#endif
 }
 
 static int key_cmp(const void *pa, const void *pb) {
