@@ -567,6 +567,27 @@ AVX2_FN static void lower_block_avx2(const unsigned char *p, char *k) {
         _mm256_storeu_si256((__m256i *)(void *)(k + i), _mm256_add_epi8(c, up));
     }
 }
+/* 32 bytes: `value` where bit k of m is set, else 0. */
+AVX2_FN static inline __m256i bits_to_bytes(uint32_t m, char value) {
+    const __m256i spread = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, /* lane 0 */
+                                            2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
+    const __m256i bit = _mm256_set1_epi64x((long long)0x8040201008040201u);
+    __m256i x = _mm256_shuffle_epi8(_mm256_set1_epi32((int)m), spread);
+    x = _mm256_cmpeq_epi8(_mm256_and_si256(x, bit), bit);
+    return _mm256_and_si256(x, _mm256_set1_epi8(value));
+}
+
+/* The shape index of word_shape at each of the 64 positions: the bits of
+ * `ends` there as one byte. */
+AVX2_FN static void shapes_by_end_avx2(const word_ends *ends, uint8_t out[64]) {
+    for (int k = 0; k < 2; k++) {
+        __m256i x = _mm256_or_si256(
+            _mm256_or_si256(bits_to_bytes((uint32_t)(ends->cap >> (32 * k)), 1),
+                            bits_to_bytes((uint32_t)(ends->no_lower >> (32 * k)), 2)),
+            bits_to_bytes((uint32_t)(ends->no_upper >> (32 * k)), 4));
+        _mm256_storeu_si256((__m256i *)(void *)(out + 32 * k), x);
+    }
+}
 #undef AVX2_FN
 #endif
 
@@ -636,6 +657,14 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
         uint64_t word_starts = m.word & ~(m.word << 1);
         word_ends ends = shape_at_ends(&m, word_starts, punct);
         uint64_t no_lower2 = ends.no_lower << 1; /* e <= 62: bit 63 is the highest read */
+#if POLISI__AVX2
+        /* With AVX2, the shapes of the block's tokens are laid out as a
+         * byte per end position: one load per token instead of three
+         * shifts. */
+        uint8_t shape_at[64];
+        if (avx2)
+            shapes_by_end_avx2(&ends, shape_at);
+#endif
         uint64_t starts = (word_starts | punct) & valid;
         /* A token must end before the limit, and before byte 63: a word
          * there may go on in the next block (or in non-ASCII letters at the
@@ -675,8 +704,14 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
             else
                 hash = polisi__hash(keys + b, len);
             unsigned e = b + len; /* < 63 */
-            unsigned shape = (unsigned)((ends.no_upper >> e & 1) << 2 | (no_lower2 >> e & 2) |
-                                        (ends.cap >> e & 1));
+            unsigned shape;
+#if POLISI__AVX2
+            if (avx2)
+                shape = shape_at[e];
+            else
+#endif
+                shape = (unsigned)((ends.no_upper >> e & 1) << 2 | (no_lower2 >> e & 2) |
+                                   (ends.cap >> e & 1));
             unsigned sh = word_shape[shape];
             unsigned kind = sh & 7;
             unsigned flags =
