@@ -178,59 +178,85 @@ static inline size_t plain_run(char *o, const unsigned char *s, size_t n) {
 #define STRING_SLACK 32
 
 /* Writes s[0, n) as a JSON string, any string. */
-static void put_string_any(jw *w, const char *str, size_t n) {
+/* Escapes s[*pi, ...) to o until *pi reaches stop; s is n bytes long (a
+ * UTF-8 sequence that starts before stop is read whole, up to n). Writes
+ * at most 6 bytes an input byte, plus 3 past stop, plus plain_run's 16. */
+static char *escape(char *o, const unsigned char *s, size_t *pi, size_t stop, size_t n) {
     static const char hex[] = "0123456789abcdef";
+    size_t i = *pi;
+    while (i < stop) {
+        size_t k = plain_run(o, s + i, stop - i);
+        i += k;
+        o += k;
+        if (i == stop)
+            break;
+        unsigned char c = s[i];
+        if (c >= 0x80) {
+            utf8proc_int32_t cp;
+            utf8proc_ssize_t len = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
+            if (len > 0) { /* may end past stop: within the slack */
+                memcpy(o, s + i, (size_t)len);
+                o += len;
+                i += (size_t)len;
+                continue;
+            }
+            memcpy(o, "\xEF\xBF\xBD", 3); /* a byte that is not UTF-8 */
+            o += 3;
+        } else if (c == '"' || c == '\\') {
+            o[0] = '\\';
+            o[1] = (char)c;
+            o += 2;
+        } else if (c == '\n') {
+            memcpy(o, "\\n", 2);
+            o += 2;
+        } else if (c == '\r') {
+            memcpy(o, "\\r", 2);
+            o += 2;
+        } else if (c == '\t') {
+            memcpy(o, "\\t", 2);
+            o += 2;
+        } else {
+            memcpy(o, "\\u00", 4);
+            o[4] = hex[c >> 4];
+            o[5] = hex[c & 15];
+            o += 6;
+        }
+        i++;
+    }
+    *pi = i;
+    return o;
+}
+
+/* The most a string of n bytes takes as JSON, quotes and slack included. */
+#define STRING_ROOM(n) (6 * (n) + STRING_SLACK)
+
+/* s[0, n) as a JSON string at o, which has STRING_ROOM(n) bytes. Nearly
+ * every string is one plain run: the call to escape() is for the rest. */
+static ALWAYS_INLINE char *fmt_string(char *o, const char *s, size_t n) {
+    *o++ = '"';
+    size_t i = plain_run(o, (const unsigned char *)s, n);
+    o += i;
+    if (i < n)
+        o = escape(o, (const unsigned char *)s, &i, n, n);
+    *o++ = '"';
+    return o;
+}
+
+/* Writes s[0, n) as a JSON string, any string: in steps of STRING_STEP
+ * input bytes, each with its own reservation. */
+static void put_string_any(jw *w, const char *str, size_t n) {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     size_t step = n < STRING_STEP ? n : STRING_STEP;
-    char *o = at(w, 6 * step + STRING_SLACK);
+    char *o = at(w, STRING_ROOM(step));
     *o++ = '"';
     for (;;) {
-        size_t stop = n - i < STRING_STEP ? n : i + STRING_STEP;
-        while (i < stop) {
-            size_t k = plain_run(o, s + i, stop - i);
-            i += k;
-            o += k;
-            if (i == stop)
-                break;
-            unsigned char c = s[i];
-            if (c >= 0x80) {
-                utf8proc_int32_t cp;
-                utf8proc_ssize_t len = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
-                if (len > 0) { /* may end past stop: within the slack */
-                    memcpy(o, s + i, (size_t)len);
-                    o += len;
-                    i += (size_t)len;
-                    continue;
-                }
-                memcpy(o, "\xEF\xBF\xBD", 3); /* a byte that is not UTF-8 */
-                o += 3;
-            } else if (c == '"' || c == '\\') {
-                o[0] = '\\';
-                o[1] = (char)c;
-                o += 2;
-            } else if (c == '\n') {
-                memcpy(o, "\\n", 2);
-                o += 2;
-            } else if (c == '\r') {
-                memcpy(o, "\\r", 2);
-                o += 2;
-            } else if (c == '\t') {
-                memcpy(o, "\\t", 2);
-                o += 2;
-            } else {
-                memcpy(o, "\\u00", 4);
-                o[4] = hex[c >> 4];
-                o[5] = hex[c & 15];
-                o += 6;
-            }
-            i++;
-        }
+        o = escape(o, s, &i, n - i < STRING_STEP ? n : i + STRING_STEP, n);
         if (i >= n)
             break;
         done(w, o);
         step = n - i < STRING_STEP ? n - i : STRING_STEP;
-        o = at(w, 6 * step + STRING_SLACK);
+        o = at(w, STRING_ROOM(step));
     }
     *o++ = '"';
     done(w, o);
@@ -383,12 +409,45 @@ static const head_piece type_heads[] = {
 };
 #undef HEAD
 
-static void put_field(jw *w, const polisi_entity *e, const field_out *fo, int depth) {
-    polisi_field f = (polisi_field)fo->field;
-    const key_piece *key = &field_keys[f];
+/* What a field of an entity is written as. */
+typedef enum field_value {
+    V_NONE,   /* left out */
+    V_INT,    /* e->grade */
+    V_FALSE,
+    V_TRUE,
+    V_STRING, /* e->str[field] */
+    V_NULL,
+    V_TITLES  /* e->titles, a list */
+} field_value;
+
+static inline field_value value_of(const polisi_entity *e, const field_out *fo) {
     switch (fo->how) {
-    case F_TITLES:
-        put_key(w, key, 0, depth);
+    case F_TITLES: return V_TITLES;
+    case F_GRADE:
+        if (e->grade != POLISI__NO_INT)
+            return V_INT;
+        break;
+    case F_RETIRED:
+    case F_WEEKDAY_OK: {
+        int v = fo->how == F_RETIRED ? e->retired : e->weekday_ok; /* -1: absent */
+        if (v >= 0)
+            return v ? V_TRUE : V_FALSE;
+        break;
+    }
+    default: break;
+    }
+    if (e->str[fo->field])
+        return V_STRING;
+    return fo->how == F_NULLABLE ? V_NULL : V_NONE;
+}
+
+static void put_field(jw *w, const polisi_entity *e, const field_out *fo, int depth) {
+    field_value v = value_of(e, fo);
+    if (v == V_NONE)
+        return;
+    put_key(w, &field_keys[fo->field], 0, depth);
+    switch (v) {
+    case V_TITLES:
         put_char(w, '[');
         for (uint32_t i = 0; i < e->ntitles; i++) {
             if (i)
@@ -396,36 +455,95 @@ static void put_field(jw *w, const polisi_entity *e, const field_out *fo, int de
             put_string(w, e->titles[i], strlen(e->titles[i]));
         }
         put_char(w, ']');
-        return;
-    case F_GRADE:
-        if (e->grade != POLISI__NO_INT) {
-            put_key(w, key, 0, depth);
-            put_int(w, e->grade);
-            return;
-        }
         break;
-    case F_RETIRED:
-    case F_WEEKDAY_OK: {
-        int v = fo->how == F_RETIRED ? e->retired : e->weekday_ok; /* -1: absent */
-        if (v >= 0) {
-            put_key(w, key, 0, depth);
-            put_bool(w, v);
-            return;
-        }
-        break;
-    }
-    default: break;
-    }
-    if (e->str[f]) {
-        put_key(w, key, 0, depth);
-        put_string(w, e->str[f], strlen(e->str[f]));
-    } else if (fo->how == F_NULLABLE) {
-        put_key(w, key, 0, depth);
-        put(w, "null", 4);
+    case V_INT: put_int(w, e->grade); break;
+    case V_FALSE:
+    case V_TRUE: put_bool(w, v == V_TRUE); break;
+    case V_STRING: put_string(w, e->str[fo->field], strlen(e->str[fo->field])); break;
+    case V_NULL: put(w, "null", 4); break;
+    case V_NONE: break;
     }
 }
 
+/* Room for a key of the compact form (one fixed-size copy) and for a
+ * number, true, false or null. */
+#define KEY_ROOM 16
+#define NUMBER_ROOM 21
+
+/* The compact form of an entity, all in one reservation when it fits the
+ * buffer: the lengths of its strings are measured first, then everything
+ * is stored without further checks. 0 when it does not fit. */
+static int put_entity_compact(jw *w, const polisi_entity *e) {
+    const field_out *fields = type_fields[e->type];
+    field_value vals[8];
+    size_t lens[8];
+    size_t text_len = e->end - e->start;
+    size_t need = sizeof type_heads[0].s + STRING_ROOM(text_len) + 2 * (KEY_ROOM + NUMBER_ROOM) + 1;
+    for (size_t i = 0; fields[i].how != F_END; i++) {
+        field_value v = vals[i] = value_of(e, &fields[i]);
+        if (v == V_STRING) {
+            lens[i] = strlen(e->str[fields[i].field]);
+            need += KEY_ROOM + STRING_ROOM(lens[i]);
+        } else if (v == V_TITLES) {
+            need += KEY_ROOM + 2;
+            for (uint32_t t = 0; t < e->ntitles; t++)
+                need += 1 + STRING_ROOM(strlen(e->titles[t]));
+        } else {
+            need += KEY_ROOM + NUMBER_ROOM;
+        }
+        if (need > sizeof w->buf)
+            return 0;
+    }
+    if (need > sizeof w->buf)
+        return 0;
+    char *o = at(w, need);
+    const head_piece *h = &type_heads[e->type];
+    memcpy(o, h->s, sizeof h->s);
+    o = fmt_string(o + h->n, e->owner->text + e->start, text_len);
+    for (size_t i = 0; fields[i].how != F_END; i++) {
+        field_value v = vals[i];
+        if (v == V_NONE)
+            continue;
+        const key_piece *k = &field_keys[fields[i].field];
+        memcpy(o, k->s, sizeof k->s);
+        o += k->n;
+        switch (v) {
+        case V_TITLES:
+            *o++ = '[';
+            for (uint32_t t = 0; t < e->ntitles; t++) {
+                if (t)
+                    *o++ = ',';
+                o = fmt_string(o, e->titles[t], strlen(e->titles[t]));
+            }
+            *o++ = ']';
+            break;
+        case V_INT:
+            if (e->grade < 0) {
+                *o++ = '-';
+                o = fmt_uint(o, (unsigned long long)(-(long long)e->grade));
+            } else {
+                o = fmt_uint(o, (unsigned long long)e->grade);
+            }
+            break;
+        case V_FALSE: memcpy(o, "false", 5); o += 5; break;
+        case V_TRUE: memcpy(o, "true", 4); o += 4; break;
+        case V_STRING: o = fmt_string(o, e->str[fields[i].field], lens[i]); break;
+        case V_NULL: memcpy(o, "null", 4); o += 4; break;
+        case V_NONE: break;
+        }
+    }
+    memcpy(o, key_start.s, sizeof key_start.s);
+    o = fmt_uint(o + key_start.n, e->start);
+    memcpy(o, key_end.s, sizeof key_end.s);
+    o = fmt_uint(o + key_end.n, e->end);
+    *o++ = '}';
+    done(w, o);
+    return 1;
+}
+
 static void put_entity(jw *w, const polisi_entity *e, int depth) {
+    if (!w->pretty && put_entity_compact(w, e))
+        return;
     if (!w->pretty) {
         const head_piece *h = &type_heads[e->type];
         char *o = at(w, sizeof h->s);
