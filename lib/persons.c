@@ -187,7 +187,7 @@ static int function_word(const polisi__doc *doc, size_t k) {
 #define IS(w)                                                         \
     (sizeof w <= 9 ? head == word8(w "\0\0\0\0\0\0\0\0")               \
                    : head == word8(w) &&                              \
-                         tail == word8(w + (sizeof w > 9 ? sizeof w - 9 : 0)))
+                         tail == word8(&(w)[sizeof w > 9 ? sizeof w - 9 : 0]))
     switch (n) {
     case 2:
         return IS("di") || IS("ke") || IS("no");
