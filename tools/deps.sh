@@ -12,7 +12,7 @@ set -euo pipefail
 
 packages=(build-essential cmake pkg-config libpcre2-dev libutf8proc-dev)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(libcmocka-dev python3 valgrind)
+  packages+=(libcmocka-dev python3 valgrind clang)
   # polisi.dask and its test (python_dask): Debian's Dask for /usr/bin/python3
   packages+=(python3-dask python3-distributed python3-pandas)
 fi

@@ -2,12 +2,13 @@
 # One command from a fresh clone to the whole test suite (CI runs this too):
 #   1. installs the dependencies (apt-get; see tools/deps.sh),
 #   2. a fresh RelWithDebInfo build with -Werror in build-test/, then ctest,
-#   3. a fresh ASan + UBSan build in build-asan/, then ctest,
-#   4. the CLI and the unit tests of step 2 under valgrind,
-#   5. a ThreadSanitizer build in build-tsan/ running test_threads (built-in
+#   3. the same with clang, Release, in build-clang/,
+#   4. a fresh ASan + UBSan build in build-asan/, then ctest,
+#   5. the CLI and the unit tests of step 2 under valgrind,
+#   6. a ThreadSanitizer build in build-tsan/ running test_threads (built-in
 #      texts and ../shared/corpus/dev.jsonl) and test_api.
-# The fuzz corpus replay (fuzz_replay, fuzz_replay_spec) is part of ctest
-# in steps 2 and 3.
+# The fuzz corpus replay (fuzz_replay, fuzz_replay_spec, fuzz_scan_replay)
+# is part of ctest in steps 2 to 4.
 #
 #   bash tools/test.sh
 #
@@ -37,6 +38,11 @@ build_and_test() {
 
 step "build + ctest (RelWithDebInfo, -Werror): build-test/"
 build_and_test "$out/build-test" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+step "build + ctest (clang, Release, -Werror): build-clang/"
+# The optimized build runs the AVX2 paths where the CPU has them; a second
+# compiler catches what the first does not warn about.
+CC=clang build_and_test "$out/build-clang" -DCMAKE_BUILD_TYPE=Release
 
 step "build + ctest (ASan + UBSan): build-asan/"
 build_and_test "$out/build-asan" -DCMAKE_BUILD_TYPE=Debug -DPOLISI_SANITIZE=ON
