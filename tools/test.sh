@@ -72,6 +72,7 @@ else
     under_valgrind polisi-jsonl "$out/build-test/polisi" --jsonl <"$corpus"
   fi
   under_valgrind test_api "$out/build-test/tests/test_api"
+  under_valgrind test_scanner "$out/build-test/tests/test_scanner"
   under_valgrind spec "$out/build-test/tests/spec_runner" "$root/tests/spec"
   echo "valgrind: $ran program(s) clean"
 fi
