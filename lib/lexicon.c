@@ -15,13 +15,19 @@ typedef struct lex_word {
     uint32_t off, len, hash; /* key bytes in lex->keys */
 } lex_word;
 
+/* 32 bytes, aligned to 32 (one cache line), with the first word's key in
+ * it: a lookup reads the table slot and the group, not also the key. */
 typedef struct lex_group {
-    uint32_t word;         /* the first word (index into words) */
-    uint32_t begin, end;   /* entries[begin, end), longest first */
-    uint32_t classes;      /* bit c: an entry of class c is in the group */
-    uint32_t key_off, key_len; /* the first word's key, compared in place */
-    uint32_t wake;             /* POLISI__WAKE_* bits of the group's classes */
+    uint32_t begin;   /* entries[begin, begin + count), longest first */
+    uint32_t classes; /* bit c: an entry of class c is in the group */
+    uint32_t word;    /* the first word (index into words) */
+    uint16_t count;
+    uint8_t key_len;  /* the first word's length, when it is at most 16 */
+    uint8_t wake;     /* POLISI__WAKE_* bits of the group's classes */
+    char key[16];     /* its first 16 bytes, zero-padded */
 } lex_group;
+#define GROUP_ALIGN 32
+#define KEY_INLINE 16
 
 /* A slot of the hash table: 8 bytes, so that the table (8,192 slots with
  * the gazetteer) stays in the L2 cache; the probes of tokens that start
@@ -39,7 +45,8 @@ struct polisi__lexicon {
     size_t nwords, words_cap;
     polisi__lex_entry *entries;
     size_t nentries, entries_cap;
-    lex_group *groups;
+    lex_group *groups; /* in groups_block, aligned to GROUP_ALIGN */
+    void *groups_block;
     size_t ngroups;
     lex_slot *table;
     size_t table_mask;
@@ -85,7 +92,7 @@ void polisi__lexicon_free(polisi__lexicon *lex) {
     polisi__free(a, lex->keys);
     polisi__free(a, lex->words);
     polisi__free(a, lex->entries);
-    polisi__free(a, lex->groups);
+    polisi__free(a, lex->groups_block);
     polisi__free(a, lex->table);
     polisi__free(a, lex->filter);
     polisi__free(a, lex);
@@ -199,18 +206,27 @@ static polisi_status sort_entries(polisi__lexicon *lex) {
 }
 
 static polisi_status make_groups(polisi__lexicon *lex) {
-    lex->groups = polisi__malloc(lex->alloc, (lex->nentries + 1) * sizeof *lex->groups);
-    if (!lex->groups)
+    lex->groups_block =
+        polisi__malloc(lex->alloc, (lex->nentries + 1) * sizeof *lex->groups + GROUP_ALIGN);
+    if (!lex->groups_block)
         return POLISI_ERR_NOMEM;
+    uintptr_t at = ((uintptr_t)lex->groups_block + GROUP_ALIGN - 1) & ~(uintptr_t)(GROUP_ALIGN - 1);
+    lex->groups = (lex_group *)(void *)at;
     for (size_t i = 0; i < lex->nentries; i++) {
         if (i == 0 || word_cmp(lex, lex->entries[i - 1].first, lex->entries[i].first) != 0) {
             lex_group *g = &lex->groups[lex->ngroups++];
+            memset(g, 0, sizeof *g);
             g->word = lex->entries[i].first;
             g->begin = (uint32_t)i;
-            g->classes = 0;
+            const lex_word *w = &lex->words[g->word];
+            g->key_len = (uint8_t)(w->len <= KEY_INLINE ? w->len : KEY_INLINE + 1);
+            memcpy(g->key, lex->keys + w->off, w->len < KEY_INLINE ? w->len : KEY_INLINE);
         }
-        lex->groups[lex->ngroups - 1].end = (uint32_t)i + 1;
-        lex->groups[lex->ngroups - 1].classes |= 1u << lex->entries[i].cls;
+        lex_group *g = &lex->groups[lex->ngroups - 1];
+        if (g->count == UINT16_MAX)
+            return POLISI_ERR_INTERNAL; /* 65,535 phrases on one first word */
+        g->count++;
+        g->classes |= 1u << lex->entries[i].cls;
     }
     return POLISI_OK;
 }
@@ -236,10 +252,6 @@ static polisi_status make_table(polisi__lexicon *lex) {
         size_t slot = hash >> lex->table_shift;
         while (lex->table[slot].group)
             slot = (slot + 1) & lex->table_mask;
-        const lex_word *w = &lex->words[lex->groups[g].word];
-        lex->groups[g].key_off = w->off;
-        lex->groups[g].key_len = w->len;
-        lex->groups[g].wake = 0;
         lex->table[slot].hash = hash;
         lex->table[slot].group = (uint32_t)g + 1;
         lex->filter[(hash >> FILTER_SHIFT) / 64] |= (uint64_t)1 << ((hash >> FILTER_SHIFT) % 64);
@@ -285,6 +297,13 @@ static inline int same_key(const char *a, const char *b, size_t n) {
 #define same_key same_bytes
 #endif
 
+/* Lexicon word w is token t's key. */
+static inline int word_is_key(const polisi__lexicon *lex, uint32_t w, const polisi__doc *doc,
+                              const polisi__token *t) {
+    const lex_word *lw = &lex->words[w];
+    return lw->len == t->key_len && same_key(lex->keys + lw->off, doc->keys + t->key, t->key_len);
+}
+
 static inline int word_is_token(const polisi__lexicon *lex, uint32_t w, const polisi__doc *doc,
                                 size_t i) {
     const lex_word *lw = &lex->words[w];
@@ -322,7 +341,9 @@ static inline const lex_group *find_group(const polisi__lexicon *lex, const poli
         if (s->hash != hash)
             continue;
         const lex_group *g = &lex->groups[s->group - 1];
-        if (g->key_len == t->key_len && same_key(lex->keys + g->key_off, doc->keys + t->key, t->key_len)) {
+        if (t->key_len <= KEY_INLINE
+                ? g->key_len == t->key_len && same_key(g->key, doc->keys + t->key, t->key_len)
+                : word_is_key(lex, g->word, doc, t)) {
             *number = s->group;
             return g;
         }
@@ -407,7 +428,7 @@ size_t polisi__lexicon_match_slow(const polisi__lexicon *lex, const polisi__doc 
      * every "S.x." title): most are turned away by their second word's
      * hash before rest_matches reads any. */
     uint32_t second = i + 1 < doc->ntoks ? doc->toks[i + 1].hash : 0;
-    for (uint32_t k = g->begin; k < g->end; k++) {
+    for (uint32_t k = g->begin, end = g->begin + g->count; k < end; k++) {
         const polisi__lex_entry *e = &lex->entries[k];
         if (e->cls == cls && (e->ntoks == 1 || e->second == second) &&
             rest_matches(lex, e, doc, i)) {
