@@ -127,6 +127,11 @@ typedef struct polisi__doc {
      * once classified. */
     uint8_t *wake;
     size_t wake_cap;
+    /* The first scan allocates toks, wake and keys as one block; an array
+     * that outgrows it moves to an allocation of its own (in_block loses
+     * its bit, POLISI__IN_BLOCK_*). */
+    void *block;
+    unsigned in_block;
 } polisi__doc;
 
 /* Readable bytes after the last key of a document or of the lexicon (zeros),

@@ -131,12 +131,33 @@ typedef struct scan {
     int avx2;         /* the CPU has AVX2 and BMI2: scan_block_avx2 */
 } scan;
 
+/* Which of a document's arrays are in doc->block. */
+enum { IN_BLOCK_TOKS = 1, IN_BLOCK_WAKE = 2, IN_BLOCK_KEYS = 4 };
+
+/* polisi__grow for an array of doc's: one in the block moves out to an
+ * allocation of its own (the block is freed whole). */
+static int grow_array(polisi__doc *doc, void **items, size_t *cap, size_t need, size_t size,
+                      unsigned bit) {
+    if (!(doc->in_block & bit))
+        return polisi__grow(doc->alloc, items, cap, need, size);
+    void *moved = NULL;
+    size_t moved_cap = 0;
+    if (polisi__grow(doc->alloc, &moved, &moved_cap, need > 2 * *cap ? need : 2 * *cap, size))
+        return -1;
+    memcpy(moved, *items, *cap * size);
+    *items = moved;
+    *cap = moved_cap;
+    doc->in_block &= ~bit;
+    return 0;
+}
+
 static int keys_reserve(polisi__doc *doc, size_t more) {
     if (more <= doc->keys_cap - doc->keys_len) /* the usual case: no call */
         return 0;
     if (more > UINT32_MAX - doc->keys_len)
         return -1;
-    return polisi__grow(doc->alloc, (void **)&doc->keys, &doc->keys_cap, doc->keys_len + more, 1);
+    return grow_array(doc, (void **)&doc->keys, &doc->keys_cap, doc->keys_len + more, 1,
+                      IN_BLOCK_KEYS);
 }
 
 /* Room for `more` tokens after the last, and for their wake bytes and
@@ -144,11 +165,11 @@ static int keys_reserve(polisi__doc *doc, size_t more) {
 static inline int tokens_reserve(polisi__doc *doc, size_t more) {
     if (doc->ntoks + more <= doc->cap) /* the usual case: no call */
         return 0;
-    if (polisi__grow(doc->alloc, (void **)&doc->toks, &doc->cap, doc->ntoks + more,
-                     sizeof *doc->toks))
+    if (grow_array(doc, (void **)&doc->toks, &doc->cap, doc->ntoks + more, sizeof *doc->toks,
+                   IN_BLOCK_TOKS))
         return -1;
-    return polisi__grow(doc->alloc, (void **)&doc->wake, &doc->wake_cap,
-                        doc->cap + POLISI__WAKE_SLACK, 1);
+    return grow_array(doc, (void **)&doc->wake, &doc->wake_cap, doc->cap + POLISI__WAKE_SLACK, 1,
+                      IN_BLOCK_WAKE);
 }
 
 /* The bytes at a time path leaves its tokens to classify whole. */
@@ -918,6 +939,25 @@ static int cpu_has_avx2(void) {
 #endif
 }
 
+/* A new document's arrays in one allocation: ntoks tokens, their wake
+ * bytes, nkeys key bytes. -1 without memory. */
+static int first_block(polisi__doc *doc, size_t ntoks, size_t nkeys) {
+    size_t toks_size = ntoks * sizeof *doc->toks;
+    size_t wake_size = (ntoks + POLISI__WAKE_SLACK + 15) & ~(size_t)15;
+    char *block = polisi__malloc(doc->alloc, toks_size + wake_size + nkeys);
+    if (!block)
+        return -1;
+    doc->block = block;
+    doc->toks = (polisi__token *)(void *)block;
+    doc->cap = ntoks;
+    doc->wake = (uint8_t *)block + toks_size;
+    doc->wake_cap = wake_size;
+    doc->keys = block + toks_size + wake_size;
+    doc->keys_cap = nkeys;
+    doc->in_block = IN_BLOCK_TOKS | IN_BLOCK_WAKE | IN_BLOCK_KEYS;
+    return 0;
+}
+
 static polisi_status scan_text(polisi__doc *doc, const char *text, size_t len,
                                const polisi_allocator *alloc, int path,
                                const polisi__prefilter *pf) {
@@ -926,13 +966,20 @@ static polisi_status scan_text(polisi__doc *doc, const char *text, size_t len,
     doc->alloc = alloc;
     doc->classified = 0;
     /* Most news runs about one token per six bytes; reserve that up front,
-     * and the room scan_blocks asks for (64 tokens) beyond it. */
-    /* The keys of the tokens scanned 64 bytes at a time are the text
-     * lower-cased in place: keys[0, len + 16); the others' follow. */
-    if (tokens_reserve(doc, len / 5 + 16 + 64) || keys_reserve(doc, len + 16 + len / 8 + 64))
+     * and the room scan_blocks asks for (64 tokens) beyond it, all in one
+     * allocation for a new document. The keys of the tokens scanned 64
+     * bytes at a time are the text lower-cased in place: keys[0, len + 16);
+     * the others' follow. */
+    size_t ntoks = len / 5 + 16 + 64, nkeys = len + 16 + len / 8 + 64 + KEY_SLACK;
+    if (!doc->toks && !doc->wake && !doc->keys && len < SIZE_MAX / 16 &&
+        first_block(doc, ntoks, nkeys))
+        return POLISI_ERR_NOMEM;
+    if (tokens_reserve(doc, ntoks) || keys_reserve(doc, nkeys - KEY_SLACK))
         return POLISI_ERR_NOMEM;
     doc->keys_len = len + 16;
+#if defined(__SSE2__)
     int blocks = path != PATH_BYTES;
+#endif
     scan sc = {doc, pf, (const unsigned char *)text, len, 0, 0, 0,
                path == PATH_BLOCKS_BEST && len >= 64 + 16 && cpu_has_avx2()};
     while (sc.pos < len) {
@@ -999,9 +1046,13 @@ void polisi__doc_guard_spare(polisi__doc *doc) {
 
 void polisi__doc_free(polisi__doc *doc) {
     POLISI__ASAN_UNPOISON(doc->toks, doc->cap * sizeof *doc->toks);
-    polisi__free(doc->alloc, doc->wake);
-    polisi__free(doc->alloc, doc->toks);
-    polisi__free(doc->alloc, doc->keys);
+    if (!(doc->in_block & IN_BLOCK_WAKE))
+        polisi__free(doc->alloc, doc->wake);
+    if (!(doc->in_block & IN_BLOCK_TOKS))
+        polisi__free(doc->alloc, doc->toks);
+    if (!(doc->in_block & IN_BLOCK_KEYS))
+        polisi__free(doc->alloc, doc->keys);
+    polisi__free(doc->alloc, doc->block);
     memset(doc, 0, sizeof *doc);
 }
 
