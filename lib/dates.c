@@ -491,18 +491,24 @@ static size_t weekday_point(const parser *p, size_t k, size_t hari, dspan *s,
 static const char *const coarse_before[] = {"minggu", "pekan", "bulan", "tahun", "periode",
                                             "musim", "masa", "era", "pemilu", "pilkada"};
 
-/* "hari ini", "kemarin", "besok", "lusa", "malam ini". */
-static size_t relday_at(const parser *p, size_t k, int *off) {
-    dt_word w;
-    size_t n = dword(p, k, &w);
-    if (!n || w.kind != DTK_RELDAY)
+/* "hari ini", "kemarin", "besok", "lusa", "malam ini", when the date word
+ * w of n tokens, read at token k, is one of them and a day here. */
+static size_t relday_of(const parser *p, size_t k, size_t n, const dt_word *w, int *off) {
+    if (!n || w->kind != DTK_RELDAY)
         return 0;
     if (k > 0 && glued(p, k) && tok_punct(p->doc, k - 1, '-'))
         return 0; /* "hari-hari ini" */
-    if (k > 0 && w.num == -1 && KEY_IN(p, k - 1, coarse_before))
+    if (k > 0 && w->num == -1 && KEY_IN(p, k - 1, coarse_before))
         return 0; /* "minggu kemarin", "tahun kemarin": coarser than a day */
-    *off = w.num;
+    *off = w->num;
     return n;
+}
+
+/* The same at token k. */
+static size_t relday_at(const parser *p, size_t k, int *off) {
+    dt_word w;
+    size_t n = dword(p, k, &w);
+    return relday_of(p, k, n, &w, off);
 }
 
 /* "tiga hari lalu", "2 hari yang lalu", "dua hari lagi". */
@@ -667,9 +673,10 @@ enum point_kind { PK_NONE, PK_DAY, PK_WEEKDAY, PK_RELATIVE, PK_MONTH, PK_YEAR, P
 /* A relative day, and the explicit date right after it when there is one
  * ("hari ini, Senin (14/7/2025)", "besok pagi (Rabu, 5/11/2025)"): then
  * it is that date, spanning both. */
-static size_t relative_point(const parser *p, size_t k, dspan *s, int *pk) {
+static size_t relative_point(const parser *p, size_t k, size_t wn, const dt_word *w, dspan *s,
+                             int *pk) {
     int off;
-    size_t n = relday_at(p, k, &off);
+    size_t n = relday_of(p, k, wn, w, &off);
     if (!n)
         return 0;
     s->b = k;
@@ -754,7 +761,7 @@ static size_t point_at(const parser *p, size_t k, dspan *s, int *pk) {
     dt_word w;
     size_t n = dword(p, k, &w), e;
     switch (n ? w.kind : DTK_NONE) {
-    case DTK_RELDAY: return relative_point(p, k, s, pk);
+    case DTK_RELDAY: return relative_point(p, k, n, &w, s, pk);
     case DTK_HARI:
         e = weekday_point(p, k + n, k, s, NULL);
         *pk = s->v.rel == REL_NONE ? PK_DAY : PK_WEEKDAY;
@@ -932,12 +939,18 @@ static size_t point_range(const parser *p, size_t k, dspan *s, int *pk) {
     size_t e = point_at(p, k, s, pk);
     if (!e)
         return 0;
+    if (*pk == PK_RELATIVE)
+        return e;
+    /* One look-up of the word after the point for both questions: a
+     * relative day, then a range separator. */
     int off;
-    size_t n;
-    if (*pk == PK_DAY && (n = relday_at(p, e, &off)) != 0)
-        e += n; /* "(4/11/2025) kemarin" is one date */
     dt_word w;
-    if (*pk != PK_RELATIVE && (n = dword_kind(p, e, DTK_RANGE, &w)) != 0) {
+    size_t n = dword(p, e, &w);
+    if (*pk == PK_DAY && relday_of(p, e, n, &w, &off)) {
+        e += n; /* "(4/11/2025) kemarin" is one date */
+        n = dword(p, e, &w);
+    }
+    if (n && w.kind == DTK_RANGE) {
         dval end;
         size_t re = range_end(p, e + n, *pk, &end);
         if (re && merge_range(*pk, &s->v, &end)) {
@@ -1070,11 +1083,17 @@ static void resolve_after(const dres *start, int start_wd, int wd, dres *r) {
 static const char *format(polisi__arena *arena, const dres *r) {
     if (!r->prec)
         return NULL;
-    char buf[24], *b = buf;
+    /* Written straight into the arena, where a copy from a buffer on the
+     * stack cost as much as the writing: "YYYY-MM-DD" and its NUL fill the
+     * arena's 16-byte unit; a year out of 1..9999 takes up to 11 bytes. */
+    int plain_year = r->y >= 0 && r->y <= 9999;
+    char *value = polisi__arena_alloc(arena, plain_year ? 16 : 24), *b = value;
+    if (!value)
+        return NULL;
     if (!r->y) {
         memcpy(b, "XXXX", 4);
         b += 4;
-    } else if (r->y > 0 && r->y <= 9999) {
+    } else if (plain_year) {
         b = put_2digits(put_2digits(b, r->y / 100), r->y % 100);
     } else {
         /* a year that only an offset from a reference date at the edge
@@ -1089,7 +1108,8 @@ static const char *format(polisi__arena *arena, const dres *r) {
         *b++ = '-';
         b = put_2digits(b, r->d);
     }
-    return polisi__arena_strndup(arena, buf, (size_t)(b - buf));
+    *b = '\0';
+    return value;
 }
 
 /* 1 when the written weekday fits, 0 when not, -1 when it cannot be told. */

@@ -222,15 +222,20 @@ static size_t time_at(const parser *p, size_t k, tspan *t) {
 }
 
 static const char *format(polisi__arena *arena, const clock *c) {
-    /* h is 0..24, m and s 0..59 (clock_at, shift_hour) */
-    char buf[16], *b = put_2digits(buf, c->h);
+    /* h is 0..24, m and s 0..59 (clock_at, shift_hour). "HH:MM:SS" and
+     * its NUL are written straight into one 16-byte unit of the arena. */
+    char *value = polisi__arena_alloc(arena, 16), *b = value;
+    if (!value)
+        return NULL;
+    b = put_2digits(b, c->h);
     *b++ = ':';
     b = put_2digits(b, c->m);
     if (c->s >= 0) {
         *b++ = ':';
         b = put_2digits(b, c->s);
     }
-    return polisi__arena_strndup(arena, buf, (size_t)(b - buf));
+    *b = '\0';
+    return value;
 }
 
 static polisi_status emit(polisi__ctx *ctx, const tspan *t) {
