@@ -957,9 +957,27 @@ static polisi_status emit(polisi__ctx *ctx, size_t i, const polisi__unit *u) {
     return POLISI_OK;
 }
 
+/* Token i may start a unit for polisi__unit_read: a word that starts a level
+ * word, a functional unit or a cue, or a capitalized function word
+ * (read_bare_func). Most function words the wake rule lets through are
+ * plain words in lower case ("lalu", "hukum", "kecelakaan"): turned away
+ * here without a call (units_find asks at every woken token). */
+static int may_start_unit(const polisi__doc *doc, size_t i) {
+    const polisi__token *t = &doc->toks[i];
+    if (t->kind != POLISI__TOK_WORD)
+        return 0;
+    if (!doc->classified)
+        return 1;
+    if (t->classes & (POLISI__UNIT_START & ~POLISI__LEX_BIT(POLISI__LEX_POS_FUNC)))
+        return 1;
+    /* a function word alone: polisi__tok_capital, the test read_bare_func
+     * makes first */
+    return (t->classes & POLISI__LEX_BIT(POLISI__LEX_POS_FUNC)) &&
+           (t->flags & (POLISI__TF_CAP | POLISI__TF_UPPER)) && !(t->flags & POLISI__TF_LOWER);
+}
+
 polisi_status polisi__units_find(polisi__ctx *ctx) {
     const polisi__doc *doc = ctx->doc;
-    const polisi__token *toks = doc->toks;
     size_t ntoks = doc->ntoks;
     for (size_t i = 0; i < ntoks;) {
         /* nearly every token starts no unit: skipped eight at a time */
@@ -968,8 +986,7 @@ polisi_status polisi__units_find(polisi__ctx *ctx) {
             break;
         polisi__unit u;
         polisi_status st = POLISI_OK;
-        if (toks[i].kind == POLISI__TOK_WORD && polisi__unit_read(ctx, i, &u, &st) &&
-            u.end > i) {
+        if (may_start_unit(doc, i) && polisi__unit_read(ctx, i, &u, &st) && u.end > i) {
             st = emit(ctx, i, &u);
             if (st != POLISI_OK)
                 return st;
