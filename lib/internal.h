@@ -409,6 +409,9 @@ struct polisi_result {
     /* Room for the string fields of the next entities (result.c). */
     const char **fields_next;
     size_t fields_left; /* entities' worth */
+    /* How many entities lead in output order, settled: those of the last
+     * resolve (result.c); entities added since come after them. */
+    size_t sorted;
 };
 
 /* A new result holding a copy of text[0, len); NULL without memory. */

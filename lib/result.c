@@ -210,6 +210,12 @@ static inline int settle(settler *s, unsigned type, uint32_t start, uint32_t end
     return 1;
 }
 
+/* Settles the entity of key k: when it stays, its index goes to src[*m]. */
+static inline void settle_key(settler *s, sort_key k, uint32_t *src, size_t *m) {
+    if (settle(s, (uint8_t)~(k.rest >> 32), (uint32_t)(k.span >> 32), ~(uint32_t)k.span))
+        src[(*m)++] = (uint32_t)k.rest;
+}
+
 /* Puts entity src[k] at k, for every k < m; the entities of no src[k] are
  * dropped. src (injective) is spent. Every entity that changes place is
  * moved once, plus one move for each cycle, by following the chains of
@@ -253,9 +259,20 @@ static void gather(polisi_entity *ents, uint32_t *src, size_t m, size_t n, unsig
     }
 }
 
-/* Sorts and settles through keys; -1 when there is no memory for them. */
+static inline sort_key key_of(const polisi_entity *e, size_t i) {
+    sort_key k = {(uint64_t)e->start << 32 | (uint32_t)~e->end,
+                  (uint64_t)(uint8_t)~e->type << 32 | (uint32_t)i};
+    return k;
+}
+
+/* Sorts and settles through keys; -1 when there is no memory for them.
+ * The first res->sorted entities are in order already (an earlier
+ * resolve's, with the persons of phase 2 appended after them): only the
+ * entities after them get keys and are sorted, and the two runs are then
+ * merged as they are settled. The prefix's keys are in order with their
+ * indices too, so the merged order is the order of sorting all. */
 static int resolve_by_keys(polisi_result *res, unsigned mask) {
-    size_t n = res->count;
+    size_t n = res->count, p = res->sorted, t = n - p;
     polisi_entity *ents = res->ents;
     sort_key local[INSERTION_MAX], *keys = local;
     uint32_t local_src[INSERTION_MAX], *src = local_src;
@@ -267,24 +284,27 @@ static int resolve_by_keys(polisi_result *res, unsigned mask) {
         src = (uint32_t *)(void *)(keys + n);
         stays = (unsigned char *)(src + n);
     }
-    for (size_t i = 0; i < n; i++) {
-        const polisi_entity *e = &ents[i];
-        keys[i].span = (uint64_t)e->start << 32 | (uint32_t)~e->end;
-        keys[i].rest = (uint64_t)(uint8_t)~e->type << 32 | (uint32_t)i;
-    }
-    sort_keys(keys, n);
+    for (size_t j = 0; j < t; j++)
+        keys[j] = key_of(&ents[p + j], p + j);
+    sort_keys(keys, t);
     /* src[k] is where the k-th entity that stays is now. */
     settler st = {{0}, mask};
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        sort_key k = keys[i];
-        if (settle(&st, (uint8_t)~(k.rest >> 32), (uint32_t)(k.span >> 32), ~(uint32_t)k.span))
-            src[m++] = (uint32_t)k.rest;
+    size_t m = 0, i = 0;
+    for (size_t j = 0; j < t; j++) {
+        for (; i < p; i++) { /* the prefix's entities before keys[j] */
+            sort_key k = key_of(&ents[i], i);
+            if (!key_less(&k, &keys[j]))
+                break;
+            settle_key(&st, k, src, &m);
+        }
+        settle_key(&st, keys[j], src, &m);
     }
+    for (; i < p; i++)
+        settle_key(&st, key_of(&ents[i], i), src, &m);
     gather(ents, src, m, n, stays);
     if (keys != local)
         polisi__free(res->alloc, keys);
-    res->count = m;
+    res->count = res->sorted = m;
     return 0;
 }
 
@@ -314,7 +334,7 @@ static void resolve_in_place(polisi_result *res, unsigned mask) {
             res->ents[kept] = *e;
         kept++;
     }
-    res->count = kept;
+    res->count = res->sorted = kept;
 }
 
 polisi_status polisi__result_resolve(polisi_result *res, unsigned mask) {
