@@ -120,8 +120,8 @@ typedef struct polisi__doc {
     const polisi_allocator *alloc;
     int classified; /* polisi__lexicon_classify has run on these tokens */
     /* Per token, a bit for each recognizer that may start there
-     * (POLISI__WAKE_*), one byte a token so that a recognizer skips eight
-     * tokens with one load (polisi__next_wake). Written by the scan (see
+     * (POLISI__WAKE_*), one byte a token so that a recognizer skips 16
+     * tokens with one compare (polisi__next_wake). Written by the scan (see
      * polisi__prefilter), completed by polisi__lexicon_classify. cap +
      * POLISI__WAKE_SLACK bytes; at least 16 after the last token are zero
      * once classified. */
@@ -129,7 +129,7 @@ typedef struct polisi__doc {
     size_t wake_cap;
     /* The first scan allocates toks, wake and keys as one block; an array
      * that outgrows it moves to an allocation of its own (in_block loses
-     * its bit, POLISI__IN_BLOCK_*). */
+     * its bit: scanner.c's IN_BLOCK_*). */
     void *block;
     unsigned in_block;
 } polisi__doc;
@@ -309,7 +309,8 @@ enum {
     POLISI__WAKE_POSITION = 1u << 5
 };
 
-/* Sets the rules of wake bits 0..n-1 (n <= 8), after freezing. */
+/* Sets the rules of wake bits 0..n-1 (n <= 7: bit 7 is
+ * POLISI__WAKE_CANDIDATE), after freezing. */
 void polisi__lexicon_set_wake(polisi__lexicon *lex, const polisi__wake_rule *rules, size_t n);
 
 /* The prefilter for scanning text to be classified with lex (frozen, wake
