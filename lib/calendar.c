@@ -104,6 +104,15 @@ void polisi__civil_from_days(long days, int *year, int *month, int *day) {
 }
 
 int polisi__weekday(int year, int month, int day) {
+    /* Sakamoto's rule, for the years of real dates (every written weekday
+     * is checked with it): a table of month offsets instead of a count of
+     * days. Its divisions round toward zero, so other years take the count. */
+    if (year >= 1 && year <= 9999 && month >= 1 && month <= 12) {
+        static const unsigned char month_off[12] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+        int y = year - (month < 3);
+        int sun0 = (y + y / 4 - y / 100 + y / 400 + month_off[month - 1] + day) % 7;
+        return (sun0 + 6) % 7; /* 0 = Sunday there, 0 = Monday here */
+    }
     long d = polisi__days_from_civil(year, month, day);
     /* 1970-01-01 was a Thursday (3 with Monday = 0). */
     return (int)(((d % 7) + 7 + 3) % 7);

@@ -802,7 +802,7 @@ static size_t point_at(const parser *p, size_t k, dspan *s, int *pk) {
     if (doc->toks[k].kind == POLISI__TOK_NUMBER) {
         if (k != p->start && !number_goes_on(p, k))
             return 0; /* (may_start has tested the start of a try) */
-        if ((e = days_ago(p, k, &s->v)) != 0) {
+        if (word_at(p, k + 1, "hari") && (e = days_ago(p, k, &s->v)) != 0) {
             *pk = PK_RELATIVE;
             return e;
         }
