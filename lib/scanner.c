@@ -630,6 +630,35 @@ static inline void classify_block(int avx2, const unsigned char *p, block_masks 
     classify_block_sse2(p, next_lf, m);
 }
 
+/* Which tokens of a block scan_blocks takes. */
+typedef struct block_plan {
+    unsigned limit;        /* the first non-ASCII byte, or 64 */
+    uint64_t punct;        /* punctuation bytes before the limit */
+    uint64_t word_starts;  /* first bytes of words */
+    uint64_t starts;       /* of the tokens to take */
+    unsigned end;          /* the bytes the block consumes */
+} block_plan;
+
+static inline void plan_block(const block_masks *m, block_plan *plan) {
+    unsigned limit = m->high ? (unsigned)__builtin_ctzll(m->high) : 64; /* ASCII before it */
+    uint64_t valid = low_bits(limit);
+    uint64_t punct = ~(m->word | m->gap) & valid;
+    uint64_t word_starts = m->word & ~(m->word << 1);
+    uint64_t starts = (word_starts | punct) & valid;
+    /* A token must end before the limit, and before byte 63: a word there
+     * may go on in the next block (or in non-ASCII letters at the limit).
+     * The tokens from `cut` on are left to the next block: the word that
+     * holds byte end_limit - 1, and everything after it. After the last
+     * token taken, up to the limit or to the cut, there is nothing but
+     * white space: the block consumes it. */
+    unsigned end_limit = limit < 63 ? limit : 63;
+    unsigned cut = end_limit;
+    if (end_limit > 0 && (m->word >> (end_limit - 1) & 1))
+        cut = 63 - (unsigned)__builtin_clzll(word_starts & low_bits(end_limit));
+    *plan = (block_plan){limit, punct, word_starts, starts & low_bits(cut),
+                         (starts & ~low_bits(cut)) ? cut : limit};
+}
+
 /* Writes the 64 bytes at p lower-cased (ASCII) to k: the keys of the
  * tokens of a block, in place (see scan_text). */
 static inline void lower_block(int avx2, const unsigned char *p, char *k) {
@@ -676,11 +705,9 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
         block_masks m;
         classify_block(avx2, p, &m);
         lower_block(avx2, p, doc->keys + base);
-        unsigned limit = m.high ? (unsigned)__builtin_ctzll(m.high) : 64; /* ASCII before it */
-        uint64_t valid = low_bits(limit);
-        uint64_t punct = ~(m.word | m.gap) & valid;
-        uint64_t word_starts = m.word & ~(m.word << 1);
-        word_ends ends = shape_at_ends(&m, word_starts, punct);
+        block_plan plan;
+        plan_block(&m, &plan);
+        word_ends ends = shape_at_ends(&m, plan.word_starts, plan.punct);
         uint64_t no_lower2 = ends.no_lower << 1; /* e <= 62: bit 63 is the highest read */
 #if POLISI__AVX2
         /* With AVX2, the shapes of the block's tokens are laid out as a
@@ -690,17 +717,7 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
         if (avx2)
             shapes_by_end_avx2(&ends, shape_at);
 #endif
-        uint64_t starts = (word_starts | punct) & valid;
-        /* A token must end before the limit, and before byte 63: a word
-         * there may go on in the next block (or in non-ASCII letters at the
-         * limit). The tokens from `cut` on are left to the next block: the
-         * word that holds byte end_limit - 1, and everything after it. */
-        unsigned end_limit = limit < 63 ? limit : 63;
-        unsigned cut = end_limit;
-        if (end_limit > 0 && (m.word >> (end_limit - 1) & 1))
-            cut = 63 - (unsigned)__builtin_clzll(word_starts & low_bits(end_limit));
-        int was_cut = (starts & ~low_bits(cut)) != 0;
-        starts &= low_bits(cut);
+        uint64_t starts = plan.starts, word = m.word;
         /* White space right before a token: the byte before it is white
          * space (everything between two tokens is); bit 0 carries the last
          * block's. */
@@ -715,7 +732,7 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
         while (starts) {
             unsigned b = (unsigned)__builtin_ctzll(starts);
             starts &= starts - 1;
-            unsigned n = (unsigned)__builtin_ctzll((~m.word >> b) | ((uint64_t)1 << (63 - b)));
+            unsigned n = (unsigned)__builtin_ctzll((~word >> b) | ((uint64_t)1 << (63 - b)));
             uint64_t lines_before = lines & (((uint64_t)1 << b) - 1);
             if (lines_before) { /* rare: a line break in the gap before it */
                 newlines += count_bits(lines_before);
@@ -755,10 +772,8 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
             line_flags = 0;
             done = b + len;
         }
-        /* After the last token, up to the limit or to the token that was
-         * cut, there is nothing but white space; it comes before the next
-         * token. */
-        unsigned end = was_cut ? cut : limit;
+        /* the white space after the last token comes before the next one */
+        unsigned end = plan.end;
         newlines += count_bits(lines & low_bits(end));
         if (end > done)
             pending = POLISI__TF_SPACE_BEFORE;
@@ -766,7 +781,7 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
             pending = 0;
         doc->ntoks = (size_t)(t - doc->toks);
         base += end;
-        if (end == 0 || limit < 64) /* scan_one's turn */
+        if (end == 0 || plan.limit < 64) /* scan_one's turn */
             break;
     }
     sc->pending = pending;
