@@ -615,7 +615,10 @@ static int composed_post(polisi__ctx *ctx, size_t i, pos_read *p, int depth, pol
 }
 
 static int civil_after(const polisi__doc *doc, size_t j) {
-    return on_line(doc, j) && SORTED_IN(doc, j, civil_words);
+    /* asked after every post, where a comma or a bracket often follows:
+     * only a word can be one of civil_words, so the search is kept for words */
+    return on_line(doc, j) && doc->toks[j].kind == POLISI__TOK_WORD &&
+           SORTED_IN(doc, j, civil_words);
 }
 
 static int read_post(polisi__ctx *ctx, size_t i, pos_read *p, int depth, polisi_status *st) {
