@@ -105,6 +105,17 @@ int polisi__weekday(int year, int month, int day);
 
 /* ---- token tests shared by dates.c and times.c ---- */
 
+/* The last date word looked up at a token (dates.c's dword): a try reads
+ * the word at its start up to five times ("Januari": point_at,
+ * written_date, month_point) and the word after a date again. What the
+ * lexicon finds at a token does not depend on the try, so it stays good
+ * for the whole document. i is SIZE_MAX when none. */
+typedef struct dt_memo {
+    size_t i;
+    size_t n;
+    dt_word w;
+} dt_memo;
+
 /* The state of one try at a token. The document's arrays are copied in
  * so that each of the many token tests loads them with one step. */
 typedef struct parser {
@@ -114,10 +125,11 @@ typedef struct parser {
     const char *keys;          /* doc->keys */
     size_t ntoks;              /* doc->ntoks */
     size_t start;              /* the token a date or time is tried at */
+    dt_memo *memo;             /* dates.c's, NULL in times.c */
 } parser;
 
 static inline parser parser_of(const polisi__lexicon *lex, const polisi__doc *doc) {
-    parser p = {lex, doc, doc->toks, doc->keys, doc->ntoks, 0};
+    parser p = {lex, doc, doc->toks, doc->keys, doc->ntoks, 0, NULL};
     return p;
 }
 

@@ -88,7 +88,16 @@ static inline size_t dword(const parser *p, size_t i, dt_word *w) {
         memset(w, 0, sizeof *w);
         return 0;
     }
-    return polisi__dt_word(p->lex, p->doc, i, POLISI__LEX_DATEWORD, w);
+    /* a token that starts no date word: one bit test, as in polisi__dt_word */
+    if (!(p->toks[i].classes & POLISI__LEX_BIT(POLISI__LEX_DATEWORD)))
+        return polisi__dt_word(p->lex, p->doc, i, POLISI__LEX_DATEWORD, w);
+    dt_memo *m = p->memo;
+    if (m->i != i) {
+        m->n = polisi__dt_word(p->lex, p->doc, i, POLISI__LEX_DATEWORD, &m->w);
+        m->i = i;
+    }
+    *w = m->w;
+    return m->n;
 }
 
 static inline size_t dword_kind(const parser *p, size_t i, int kind, dt_word *w) {
@@ -1202,6 +1211,8 @@ static inline int may_start(const parser *p, size_t i) {
 polisi_status polisi__dates_find(polisi__ctx *ctx) {
     const polisi__doc *doc = ctx->doc;
     parser p = parser_of(ctx->ex->lex, doc);
+    dt_memo memo = {SIZE_MAX, 0, {DTK_NONE, 0, 0, 0}};
+    p.memo = &memo;
     for (size_t i = 0, n = doc->ntoks; i < n;) {
         /* nearly every token: skipped eight at a time, then the finer test */
         while ((i = polisi__next_wake(doc, i, POLISI__WAKE_DATE)) < n && !may_start(&p, i))
