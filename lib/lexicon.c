@@ -29,9 +29,9 @@ typedef struct lex_group {
 #define GROUP_ALIGN 32
 #define KEY_INLINE 16
 
-/* A slot of the hash table: 8 bytes, so that the table (8,192 slots with
- * the gazetteer) stays in the L2 cache; the probes of tokens that start
- * nothing (most) read nothing else. */
+/* A slot of the hash table: 8 bytes, so that the table (8,192 slots for
+ * about 3,500 first words) stays in the L2 cache; the probes of tokens that
+ * start nothing (most) read nothing else. */
 typedef struct lex_slot {
     uint32_t hash;
     uint32_t group; /* group index + 1; 0 = empty slot */
@@ -53,7 +53,7 @@ struct polisi__lexicon {
     unsigned table_shift; /* a hash's home slot is hash >> table_shift */
     /* One bit per (hash >> POLISI__FILTER_SHIFT): set for the first word
      * of every group. 8 KiB, so it stays in the L1 cache while the table
-     * (tens of KiB with the gazetteer) does not: most tokens are turned away
+     * (64 KiB) does not: most tokens are turned away
      * here, by the scanner (polisi__prefilter). */
     uint64_t *filter;
     /* Wake bits by token kind and flags, [kind << 6 | flags]
