@@ -1214,7 +1214,7 @@ polisi_status polisi__dates_find(polisi__ctx *ctx) {
     dt_memo memo = {SIZE_MAX, 0, {DTK_NONE, 0, 0, 0}};
     p.memo = &memo;
     for (size_t i = 0, n = doc->ntoks; i < n;) {
-        /* nearly every token: skipped eight at a time, then the finer test */
+        /* nearly every token: skipped 16 at a time, then the finer test */
         while ((i = polisi__next_wake(doc, i, POLISI__WAKE_DATE)) < n && !may_start(&p, i))
             i++;
         if (i == n)

@@ -304,12 +304,11 @@ static inline int word_is_key(const polisi__lexicon *lex, uint32_t w, const poli
     return lw->len == t->key_len && same_key(lex->keys + lw->off, doc->keys + t->key, t->key_len);
 }
 
+/* The same for token i, turned away by the hash first. */
 static inline int word_is_token(const polisi__lexicon *lex, uint32_t w, const polisi__doc *doc,
                                 size_t i) {
-    const lex_word *lw = &lex->words[w];
     const polisi__token *t = &doc->toks[i];
-    return lw->hash == t->hash && lw->len == t->key_len &&
-           same_key(lex->keys + lw->off, doc->keys + t->key, lw->len);
+    return lex->words[w].hash == t->hash && word_is_key(lex, w, doc, t);
 }
 
 /* The rest of entry e matches the tokens after i, on the same line. */

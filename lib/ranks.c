@@ -453,7 +453,7 @@ polisi_status polisi__ranks_find(polisi__ctx *ctx) {
     size_t ntoks = doc->ntoks;
     for (size_t i = 0; i < ntoks;) {
         /* every rank starts with a rank phrase (the wake rule): the tokens
-         * before the next one are skipped eight at a time */
+         * before the next one are skipped 16 at a time */
         i = polisi__next_wake(doc, i, POLISI__WAKE_RANK);
         if (i >= ntoks)
             break;

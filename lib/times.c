@@ -274,7 +274,7 @@ polisi_status polisi__times_find(polisi__ctx *ctx) {
     const polisi__doc *doc = ctx->doc;
     parser p = parser_of(ctx->ex->lex, doc);
     for (size_t i = 0, n = doc->ntoks; i < n;) {
-        /* nearly every token: skipped eight at a time, then the finer test */
+        /* nearly every token: skipped 16 at a time, then the finer test */
         while ((i = polisi__next_wake(doc, i, POLISI__WAKE_TIME)) < n && !may_start(doc, i))
             i++;
         if (i == n)

@@ -610,7 +610,7 @@ polisi_status polisi__titles_find(polisi__ctx *ctx) {
     size_t run_end = 0; /* one past the last suffix title; 0: none yet */
     for (size_t i = 0; i < ntoks;) {
         /* nearly every token starts no known shape and no open pattern
-         * (the wake rule): skipped eight at a time, but for the two tokens
+         * (the wake rule): skipped 16 at a time, but for the two tokens
          * after a suffix title, where a run of titles may go on with any
          * capitalized word (read_run_extra) */
         if (!(run_end && i - run_end <= 2))

@@ -980,7 +980,7 @@ polisi_status polisi__units_find(polisi__ctx *ctx) {
     const polisi__doc *doc = ctx->doc;
     size_t ntoks = doc->ntoks;
     for (size_t i = 0; i < ntoks;) {
-        /* nearly every token starts no unit: skipped eight at a time */
+        /* nearly every token starts no unit: skipped 16 at a time */
         i = polisi__next_wake(doc, i, POLISI__WAKE_UNIT);
         if (i == ntoks)
             break;
