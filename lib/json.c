@@ -11,7 +11,6 @@
  * says where it stopped (done()). Keys of the compact form are copied whole
  * from a table, 16 bytes at a time.
  */
-#include <assert.h>
 #include <string.h>
 
 #include <utf8proc.h>
@@ -289,19 +288,11 @@ typedef struct key_piece {
     unsigned char n;
 } key_piece;
 
-#define KEY(f, name) [POLISI_FIELD_##f] = {",\"" name "\":", sizeof name + 3}
 static const key_piece field_keys[POLISI_FIELD_COUNT] = {
-    KEY(CODE, "code"),         KEY(NAME, "name"),          KEY(FORCE, "force"),
-    KEY(GROUP, "group"),       KEY(GRADE, "grade"),        KEY(RETIRED, "retired"),
-    KEY(CORPS, "corps"),       KEY(POSITION, "position"),  KEY(CATEGORY, "category"),
-    KEY(MEANING, "meaning"),   KEY(LEVEL, "level"),        KEY(KIND, "kind"),
-    KEY(PLACE, "place"),       KEY(CANONICAL, "canonical"), KEY(UNIT, "unit"),
-    KEY(ACTING, "acting"),     KEY(VALUE, "value"),        KEY(END_VALUE, "end_value"),
-    KEY(WEEKDAY, "weekday"),   KEY(WEEKDAY_OK, "weekday_ok"), KEY(ZONE, "zone"),
-    KEY(UTC_OFFSET, "utc_offset"), KEY(DISPLAY, "display"), KEY(RANK, "rank"),
-    KEY(TITLES, "titles"),
+#define FIELD(id, name) [POLISI_FIELD_##id] = {",\"" name "\":", sizeof name + 3},
+#include "names.def"
+#undef FIELD
 };
-#undef KEY
 static const key_piece key_start = {",\"start\":", 9}, key_end = {",\"end\":", 7};
 
 /* Writes a key: the piece as it is in the compact form; in the pretty form
@@ -402,12 +393,11 @@ typedef struct head_piece {
     char s[32];
     unsigned char n;
 } head_piece;
-#define HEAD(t, name) [POLISI_##t] = {"{\"type\":\"" name "\",\"text\":", sizeof name + 17}
 static const head_piece type_heads[] = {
-    HEAD(RANK, "rank"), HEAD(TITLE, "title"), HEAD(UNIT, "unit"), HEAD(POSITION, "position"),
-    HEAD(DATE, "date"), HEAD(TIME, "time"), HEAD(PERSON, "person"),
+#define TYPE(id, name) [POLISI_##id] = {"{\"type\":\"" name "\",\"text\":", sizeof name + 17},
+#include "names.def"
+#undef TYPE
 };
-#undef HEAD
 
 /* What a field of an entity is written as. */
 typedef enum field_value {
@@ -583,29 +573,10 @@ static void put_entities(jw *w, const polisi_result *r, int depth) {
     put_char(w, ']');
 }
 
-#ifndef NDEBUG
-/* The tables above spell the names of status.c once more. */
-static void check_names(void) {
-    for (int f = 0; f < POLISI_FIELD_COUNT; f++) {
-        const key_piece *k = &field_keys[f];
-        const char *name = polisi_field_name((polisi_field)f);
-        assert(k->n == strlen(name) + 4 && memcmp(k->s + 2, name, strlen(name)) == 0);
-    }
-    for (int t = POLISI_RANK; t <= POLISI_PERSON; t++) {
-        const char *name = polisi_type_name((polisi_type)t);
-        assert(type_heads[t].n == strlen(name) + 18 &&
-               memcmp(type_heads[t].s + 9, name, strlen(name)) == 0);
-    }
-}
-#endif
-
 polisi_status polisi_result_write_json(const polisi_result *r, const char *id, size_t id_len,
                                        unsigned flags, polisi_write_fn write, void *ud) {
     if (!r || !write || (!id && id_len) || (flags & ~(POLISI_JSON_PRETTY | POLISI_JSON_ENTITIES_ONLY)))
         return POLISI_ERR_INVALID_ARG;
-#ifndef NDEBUG
-    check_names();
-#endif
     static const key_piece id_key = {",\"id\":", 6}, entities_key = {",\"entities\":", 12};
     jw w;
     w.write = write;

@@ -24,7 +24,9 @@ const char *polisi_strerror(polisi_status status) {
 }
 
 static const char *const type_names[] = {
-    NULL, "rank", "title", "unit", "position", "date", "time", "person",
+#define TYPE(id, name) [POLISI_##id] = name,
+#include "names.def"
+#undef TYPE
 };
 
 const char *polisi_type_name(polisi_type type) {
@@ -34,10 +36,9 @@ const char *polisi_type_name(polisi_type type) {
 }
 
 static const char *const field_names[POLISI_FIELD_COUNT] = {
-    "code",  "name",  "force",     "group",      "grade",    "retired",   "corps",
-    "position", "category", "meaning", "level", "kind",   "place",     "canonical",
-    "unit",  "acting", "value",    "end_value",  "weekday",  "weekday_ok", "zone",
-    "utc_offset", "display", "rank", "titles",
+#define FIELD(id, name) [POLISI_FIELD_##id] = name,
+#include "names.def"
+#undef FIELD
 };
 
 const char *polisi_field_name(polisi_field field) {
