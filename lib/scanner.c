@@ -132,7 +132,10 @@ typedef struct scan {
     size_t len, pos;
     unsigned pending; /* flags for the next token */
     int newlines;     /* line breaks since the last token */
-    int avx2;         /* the CPU has AVX2 and BMI2: scan_block_avx2 */
+    int avx2;         /* the CPU has AVX2 and BMI2: scan_blocks_avx2 */
+    /* A block token's wake bits but the candidate bit, by its shape (wake
+     * rules read kinds and case flags only): made once per text. */
+    uint8_t shape_wake[8];
 } scan;
 
 /* Which of a document's arrays are in doc->block. */
@@ -693,11 +696,7 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
     size_t base = sc->pos;
     unsigned newlines = (unsigned)sc->newlines, pending = sc->pending;
     const uint64_t *filter = sc->pf->filter;
-    /* A token's wake bits but the candidate bit follow from its shape
-     * (wake rules read kinds and case flags only): 8 of them. */
-    uint8_t shape_wake[8];
-    for (unsigned i = 0; i < 8; i++)
-        shape_wake[i] = sc->pf->wake[(word_shape[i] & 7) << 6 | (word_shape[i] >> 8)];
+    const uint8_t *shape_wake = sc->shape_wake;
     while (sc->len - base >= 64 + 16) {
         if (tokens_reserve(doc, 64))
             return -1;
@@ -1000,7 +999,11 @@ static polisi_status scan_text(polisi__doc *doc, const char *text, size_t len,
     int blocks = path != PATH_BYTES;
 #endif
     scan sc = {doc, pf, (const unsigned char *)text, len, 0, 0, 0,
-               path == PATH_BLOCKS_BEST && len >= 64 + 16 && cpu_has_avx2()};
+               path == PATH_BLOCKS_BEST && len >= 64 + 16 && cpu_has_avx2(), {0}};
+#if defined(__SSE2__)
+    for (unsigned i = 0; i < 8; i++)
+        sc.shape_wake[i] = pf->wake[(word_shape[i] & 7) << 6 | (word_shape[i] >> 8)];
+#endif
     while (sc.pos < len) {
 #if defined(__SSE2__)
         if (blocks && len - sc.pos >= 64 + 16) {
