@@ -59,6 +59,7 @@ struct polisi__lexicon {
     /* Wake bits by token kind and flags, [kind << 6 | flags]
      * (polisi__lexicon_set_wake), and the scanner's view of the lexicon. */
     uint8_t kind_flag_wake[8 << 6];
+    uint32_t marks[64];
     polisi__prefilter prefilter;
     /* Tokens of the phrase being added. Reused from phrase to phrase, so that
      * adding thousands of phrases costs a handful of allocations (which also
@@ -258,6 +259,8 @@ static polisi_status make_table(polisi__lexicon *lex) {
     }
     lex->prefilter.filter = lex->filter;
     lex->prefilter.wake = lex->kind_flag_wake;
+    lex->prefilter.marks = lex->marks;
+    polisi__prefilter_marks(lex->kind_flag_wake, lex->marks);
     return POLISI_OK;
 }
 
@@ -365,6 +368,7 @@ void polisi__lexicon_set_wake(polisi__lexicon *lex, const polisi__wake_rule *rul
             if (lex->groups[g].classes & rules[r].classes)
                 lex->groups[g].wake |= bit;
     }
+    polisi__prefilter_marks(lex->kind_flag_wake, lex->marks);
 }
 
 const polisi__prefilter *polisi__lexicon_prefilter(const polisi__lexicon *lex) {

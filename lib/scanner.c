@@ -133,9 +133,6 @@ typedef struct scan {
     unsigned pending; /* flags for the next token */
     int newlines;     /* line breaks since the last token */
     int avx2;         /* the CPU has AVX2 and BMI2: scan_blocks_avx2 */
-    /* A block token's wake bits but the candidate bit, by its shape (wake
-     * rules read kinds and case flags only): made once per text. */
-    uint8_t shape_wake[8];
 } scan;
 
 /* Which of a document's arrays are in doc->block. */
@@ -387,6 +384,48 @@ static void read_word(const unsigned char *p, size_t avail, char *k, ascii_word 
     w->first_upper = first_upper;
 }
 
+/* A token's kind (low byte) and case flags (high byte) by the bits of
+ * word_ends (below) at its end, its shape: [no capital << 2 | no small letter << 1
+ * | first letter a capital]. Neither letter case: digits only. A capital
+ * first and no capital: punctuation. */
+#define SHAPE_CASE(i)                                                                        \
+    (((i) & 1 ? POLISI__TF_CAP : 0) | ((i) & 2 ? POLISI__TF_UPPER : 0) |                    \
+     ((i) & 4 ? POLISI__TF_LOWER : 0))
+#define SHAPE(i)                                                                             \
+    (((i) & 5) == 5   ? POLISI__TOK_PUNCT                                                    \
+     : ((i) & 6) == 6 ? POLISI__TOK_NUMBER                                                   \
+                      : POLISI__TOK_WORD | SHAPE_CASE(i) << 8)
+/* A block token's "mark": its shape, and at bits 3..5 what came right
+ * before it (see before_marks). The mark gives its kind (low byte) and its
+ * flags (high byte); the prefilter's marks add the wake bits. */
+enum { MARK_SPACE = 8, MARK_LINE = 16, MARK_PARA = 32 };
+#define BEFORE(i)                                                                            \
+    (((i) & MARK_SPACE ? POLISI__TF_SPACE_BEFORE : 0) |                                      \
+     ((i) & MARK_LINE ? POLISI__TF_LINE_BEFORE : 0) | ((i) & MARK_PARA ? POLISI__TF_PARA_BEFORE : 0))
+#define MARK(i, x) (uint32_t)(SHAPE((i) & 7) | BEFORE(i) << 8 | (x))
+#define MARK8(i, x)                                                                          \
+    MARK(i, x), MARK(i + 1, x), MARK(i + 2, x), MARK(i + 3, x), MARK(i + 4, x),              \
+        MARK(i + 5, x), MARK(i + 6, x), MARK(i + 7, x)
+#define MARK64(x)                                                                            \
+    MARK8(0, x), MARK8(8, x), MARK8(16, x), MARK8(24, x), MARK8(32, x), MARK8(40, x),        \
+        MARK8(48, x), MARK8(56, x)
+static const uint32_t kind_flags_of_mark[64] = {MARK64(0)};
+/* The marks of a prefilter that makes every token a candidate. */
+static const uint32_t candidate_marks[64] = {MARK64(POLISI__WAKE_CANDIDATE << 16)};
+#undef MARK64
+#undef MARK8
+#undef MARK
+#undef BEFORE
+#undef SHAPE
+#undef SHAPE_CASE
+
+void polisi__prefilter_marks(const uint8_t *wake, uint32_t marks[64]) {
+    for (unsigned i = 0; i < 64; i++) {
+        uint32_t shape = kind_flags_of_mark[i & 7]; /* wake rules read kinds and case flags */
+        marks[i] = kind_flags_of_mark[i] | (uint32_t)wake[(shape & 7) << 6 | shape >> 8] << 16;
+    }
+}
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 
@@ -475,11 +514,6 @@ static inline uint64_t low_bits(unsigned n) {
     return (((uint64_t)1 << (n & 63)) - 1) | (0 - (uint64_t)(n >> 6));
 }
 
-/* The flags of a token that comes after this many line breaks. */
-static inline unsigned line_flags_of(unsigned newlines) {
-    return (newlines > 0) * POLISI__TF_LINE_BEFORE | (newlines > 1) * POLISI__TF_PARA_BEFORE;
-}
-
 /* What the case of each word of a block is, as a bit at the byte after
  * the word (a word is a run of letters and digits). So that a token's
  * flags are read with a shift each, the masks are made for all the words
@@ -513,22 +547,6 @@ static inline word_ends shape_at_ends(const block_masks *m, uint64_t starts, uin
     return e;
 }
 
-/* A token's kind (low byte) and case flags (high byte) by the bits of
- * word_ends at its end: [no capital << 2 | no small letter << 1 | first
- * letter a capital]. Neither letter case: digits only. A capital first
- * and no capital: punctuation. */
-#define SHAPE_CASE(i)                                                                        \
-    (((i) & 1 ? POLISI__TF_CAP : 0) | ((i) & 2 ? POLISI__TF_UPPER : 0) |                    \
-     ((i) & 4 ? POLISI__TF_LOWER : 0))
-#define SHAPE(i)                                                                             \
-    (uint16_t)(((i) & 5) == 5   ? POLISI__TOK_PUNCT                                          \
-               : ((i) & 6) == 6 ? POLISI__TOK_NUMBER                                         \
-                                : POLISI__TOK_WORD | SHAPE_CASE(i) << 8)
-static const uint16_t word_shape[8] = {
-    SHAPE(0), SHAPE(1), SHAPE(2), SHAPE(3), SHAPE(4), SHAPE(5), SHAPE(6), SHAPE(7),
-};
-#undef SHAPE
-#undef SHAPE_CASE
 
 /* Line breaks from the masks of LF and CR: a CR followed by LF (next_lf:
  * the byte after the block is LF) is no line break of its own. */
@@ -553,6 +571,32 @@ static void classify_block_sse2(const unsigned char *p, int next_lf, block_masks
         high |= mask16(c, k); /* the sign bits */
     }
     *m = (block_masks){word, upper, lower, gap, line_breaks(nl, cr, next_lf), high};
+}
+
+/* 16 bytes: `value` where bit k of m is set, else 0. */
+static inline __m128i bits_to_bytes16(unsigned m, char value) {
+    __m128i x = _mm_cvtsi32_si128((int)m);
+    x = _mm_unpacklo_epi8(x, x);  /* each byte of m twice */
+    x = _mm_unpacklo_epi16(x, x); /* four times */
+    x = _mm_unpacklo_epi32(x, x); /* eight times */
+    const __m128i bit = _mm_set1_epi64x((long long)0x8040201008040201u);
+    x = _mm_cmpeq_epi8(_mm_and_si128(x, bit), bit);
+    return _mm_and_si128(x, _mm_set1_epi8(value));
+}
+
+/* A block's marks as bytes (MARK_*): byte i of out[0, 64) has bit j when
+ * bit i of m[j] is set, j = 0..2 (the shape); byte i of out[64, 128) has
+ * bit j when bit i of m[j] is set, j = 3..5 (what came before). */
+static void mark_bytes_sse2(const uint64_t m[6], uint8_t out[128]) {
+    for (int k = 0; k < 8; k++) {
+        const uint64_t *set = m + 3 * (k / 4);
+        int at = 16 * (k % 4);
+        char bit = (char)(1 << (3 * (k / 4)));
+        __m128i x = _mm_or_si128(_mm_or_si128(bits_to_bytes16((set[0] >> at) & 0xFFFF, bit),
+                                              bits_to_bytes16((set[1] >> at) & 0xFFFF, (char)(bit << 1))),
+                                 bits_to_bytes16((set[2] >> at) & 0xFFFF, (char)(bit << 2)));
+        _mm_storeu_si128((__m128i *)(void *)(out + 16 * k), x);
+    }
 }
 
 #if POLISI__AVX2
@@ -605,14 +649,16 @@ AVX2_FN static inline __m256i bits_to_bytes(uint32_t m, char value) {
     return _mm256_and_si256(x, _mm256_set1_epi8(value));
 }
 
-/* The shape index of word_shape at each of the 64 positions: the bits of
- * `ends` there as one byte. */
-AVX2_FN static void shapes_by_end_avx2(const word_ends *ends, uint8_t out[64]) {
-    for (int k = 0; k < 2; k++) {
-        __m256i x = _mm256_or_si256(
-            _mm256_or_si256(bits_to_bytes((uint32_t)(ends->cap >> (32 * k)), 1),
-                            bits_to_bytes((uint32_t)(ends->no_lower >> (32 * k)), 2)),
-            bits_to_bytes((uint32_t)(ends->no_upper >> (32 * k)), 4));
+/* 64 bytes: at position i, v0 if bit i of m0 is set, or-ed with v1 for
+ * m1 and v2 for m2. */
+AVX2_FN static void mark_bytes_avx2(const uint64_t m[6], uint8_t out[128]) {
+    for (int k = 0; k < 4; k++) {
+        const uint64_t *set = m + 3 * (k / 2);
+        int at = 32 * (k % 2);
+        char bit = (char)(1 << (3 * (k / 2)));
+        __m256i x = _mm256_or_si256(_mm256_or_si256(bits_to_bytes((uint32_t)(set[0] >> at), bit),
+                                                     bits_to_bytes((uint32_t)(set[1] >> at), (char)(bit << 1))),
+                                    bits_to_bytes((uint32_t)(set[2] >> at), (char)(bit << 2)));
         _mm256_storeu_si256((__m256i *)(void *)(out + 32 * k), x);
     }
 }
@@ -633,12 +679,27 @@ static inline void classify_block(int avx2, const unsigned char *p, block_masks 
     classify_block_sse2(p, next_lf, m);
 }
 
+/* mark_bytes_avx2 or mark_bytes_sse2; avx2 is a constant where this is
+ * inlined. */
+static inline void mark_bytes(int avx2, const uint64_t m[6], uint8_t out[128]) {
+#if POLISI__AVX2
+    if (avx2) {
+        mark_bytes_avx2(m, out);
+        return;
+    }
+#else
+    (void)avx2;
+#endif
+    mark_bytes_sse2(m, out);
+}
+
 /* Which tokens of a block scan_blocks takes. */
 typedef struct block_plan {
     unsigned limit;        /* the first non-ASCII byte, or 64 */
     uint64_t punct;        /* punctuation bytes before the limit */
     uint64_t word_starts;  /* first bytes of words */
     uint64_t starts;       /* of the tokens to take */
+    uint64_t lasts;        /* their last bytes: the k-th is the k-th start's */
     unsigned end;          /* the bytes the block consumes */
 } block_plan;
 
@@ -648,18 +709,35 @@ static inline void plan_block(const block_masks *m, block_plan *plan) {
     uint64_t punct = ~(m->word | m->gap) & valid;
     uint64_t word_starts = m->word & ~(m->word << 1);
     uint64_t starts = (word_starts | punct) & valid;
+    uint64_t lasts = (m->word & ~(m->word >> 1)) | punct;
     /* A token must end before the limit, and before byte 63: a word there
      * may go on in the next block (or in non-ASCII letters at the limit).
      * The tokens from `cut` on are left to the next block: the word that
-     * holds byte end_limit - 1, and everything after it. After the last
-     * token taken, up to the limit or to the cut, there is nothing but
-     * white space: the block consumes it. */
+     * holds byte end_limit - 1, and everything after it. Every token that
+     * starts before the cut ends before it. After the last token taken, up
+     * to the limit or to the cut, there is nothing but white space: the
+     * block consumes it. */
     unsigned end_limit = limit < 63 ? limit : 63;
     unsigned cut = end_limit;
     if (end_limit > 0 && (m->word >> (end_limit - 1) & 1))
         cut = 63 - (unsigned)__builtin_clzll(word_starts & low_bits(end_limit));
-    *plan = (block_plan){limit, punct, word_starts, starts & low_bits(cut),
+    *plan = (block_plan){limit, punct, word_starts, starts & low_bits(cut), lasts & low_bits(cut),
                          (starts & ~low_bits(cut)) ? cut : limit};
+}
+
+/* What comes right before each token of a block: white space, a line
+ * break, two line breaks (an empty line), as masks with a bit at its first
+ * byte (m[3], m[4], m[5]: MARK_SPACE, MARK_LINE, MARK_PARA). The line
+ * breaks in a run of white space are found for all the runs at once by
+ * adding them to the run: the carry leaves the run at its end, which is
+ * the next token's start. Added again without the first of each run
+ * (which the first addition turned to 0), they find the runs with two. */
+static inline void before_masks(const block_masks *m, unsigned pending, uint64_t out[3]) {
+    uint64_t gap = m->gap, lines = m->lines;
+    uint64_t sum = gap + lines;
+    out[0] = gap << 1 | (pending & POLISI__TF_SPACE_BEFORE);
+    out[1] = sum & ~gap;
+    out[2] = (gap + (sum & lines)) & ~gap;
 }
 
 /* Writes the 64 bytes at p lower-cased (ASCII) to k: the keys of the
@@ -696,7 +774,7 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
     size_t base = sc->pos;
     unsigned newlines = (unsigned)sc->newlines, pending = sc->pending;
     const uint64_t *filter = sc->pf->filter;
-    const uint8_t *shape_wake = sc->shape_wake;
+    const uint32_t *marks = sc->pf->marks;
     while (sc->len - base >= 64 + 16) {
         if (tokens_reserve(doc, 64))
             return -1;
@@ -706,78 +784,54 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
         lower_block(avx2, p, doc->keys + base);
         block_plan plan;
         plan_block(&m, &plan);
+        /* Each token's mark laid out as bytes: its shape at the byte after
+         * it, what came before it at its first byte. */
         word_ends ends = shape_at_ends(&m, plan.word_starts, plan.punct);
-        uint64_t no_lower2 = ends.no_lower << 1; /* e <= 62: bit 63 is the highest read */
-#if POLISI__AVX2
-        /* With AVX2, the shapes of the block's tokens are laid out as a
-         * byte per end position: one load per token instead of three
-         * shifts. */
-        uint8_t shape_at[64];
-        if (avx2)
-            shapes_by_end_avx2(&ends, shape_at);
-#endif
-        uint64_t starts = plan.starts, word = m.word;
-        /* White space right before a token: the byte before it is white
-         * space (everything between two tokens is); bit 0 carries the last
-         * block's. */
-        uint64_t space_before = m.gap << 1 | (pending & POLISI__TF_SPACE_BEFORE);
-        uint64_t lines = m.lines; /* line breaks not yet counted */
-        unsigned line_flags = line_flags_of(newlines); /* of the next token */
-        unsigned done = 0; /* the end of the last token */
-        polisi__token *t0 = doc->toks + doc->ntoks, *t = t0;
+        uint64_t mark_masks[6] = {ends.cap, ends.no_lower, ends.no_upper};
+        before_masks(&m, pending, mark_masks + 3);
+        uint8_t marks_at[128], *shape_at = marks_at, *before_at = marks_at + 64;
+        mark_bytes(avx2, mark_masks, marks_at);
+        if (newlines && plan.starts) { /* line breaks before the block count for its first token */
+            unsigned b = (unsigned)__builtin_ctzll(plan.starts);
+            newlines += count_bits(m.lines & low_bits(b));
+            before_at[b] |= (uint8_t)(MARK_LINE | (newlines > 1) * MARK_PARA);
+        }
+        polisi__token *t = doc->toks + doc->ntoks;
         /* In locals: the stores of bytes below may alias anything in memory */
         uint8_t *wake = doc->wake + doc->ntoks;
         const char *keys = doc->keys + base; /* the block's keys: its bytes lowered */
-        while (starts) {
-            unsigned b = (unsigned)__builtin_ctzll(starts);
-            starts &= starts - 1;
-            unsigned n = (unsigned)__builtin_ctzll((~word >> b) | ((uint64_t)1 << (63 - b)));
-            uint64_t lines_before = lines & (((uint64_t)1 << b) - 1);
-            if (lines_before) { /* rare: a line break in the gap before it */
-                newlines += count_bits(lines_before);
-                lines &= ~lines_before;
-                line_flags = line_flags_of(newlines);
-            }
-            unsigned len = n + (n == 0);
+        for (uint64_t starts = plan.starts, lasts = plan.lasts; starts;
+             starts &= starts - 1, lasts &= lasts - 1) {
+            unsigned b = (unsigned)__builtin_ctzll(starts), l = (unsigned)__builtin_ctzll(lasts);
+            unsigned len = l + 1 - b;
             uint32_t hash;
             if (len < 16)
                 hash = hash_key16(_mm_loadu_si128((const __m128i *)(const void *)(keys + b)), len);
             else
                 hash = polisi__hash(keys + b, len);
-            unsigned e = b + len; /* < 63 */
-            unsigned shape;
-#if POLISI__AVX2
-            if (avx2)
-                shape = shape_at[e];
-            else
-#endif
-                shape = (unsigned)((ends.no_upper >> e & 1) << 2 | (no_lower2 >> e & 2) |
-                                   (ends.cap >> e & 1));
-            unsigned sh = word_shape[shape];
-            unsigned kind = sh & 7;
-            unsigned flags =
-                (sh >> 8) | line_flags | ((space_before >> b) & 1) * POLISI__TF_SPACE_BEFORE;
-            *t = (polisi__token){.start = (uint32_t)(base + b),
-                                 .end = (uint32_t)(base + b + len),
-                                 .key = (uint32_t)(base + b),
-                                 .hash = hash,
-                                 .key_len = len,
-                                 .kind = (uint8_t)kind,
-                                 .flags = (uint8_t)flags};
+            uint32_t v = marks[shape_at[l + 1] | before_at[b]]; /* l < 63 */
+            uint32_t start = (uint32_t)(base + b);
+            *t++ = (polisi__token){.start = start,
+                                   .end = start + len,
+                                   .key = start,
+                                   .hash = hash,
+                                   .key_len = len,
+                                   .kind = (uint8_t)v,
+                                   .flags = (uint8_t)(v >> 8)};
             uint32_t h = hash >> POLISI__FILTER_SHIFT;
-            *wake++ = (uint8_t)(shape_wake[shape] | ((filter[h / 64] >> (h % 64) & 1) << 7));
-            t++;
-            newlines = 0;
-            line_flags = 0;
-            done = b + len;
+            *wake++ = (uint8_t)(v >> 16 | ((filter[h / 64] >> (h % 64) & 1) << 7));
         }
         /* the white space after the last token comes before the next one */
         unsigned end = plan.end;
-        newlines += count_bits(lines & low_bits(end));
-        if (end > done)
-            pending = POLISI__TF_SPACE_BEFORE;
-        else if (t != t0)
-            pending = 0;
+        if (plan.lasts) {
+            unsigned done = 64 - (unsigned)__builtin_clzll(plan.lasts); /* the last token's end */
+            newlines = count_bits(m.lines & low_bits(end) & ~low_bits(done));
+            pending = end > done ? POLISI__TF_SPACE_BEFORE : 0;
+        } else {
+            newlines += count_bits(m.lines & low_bits(end));
+            if (end > 0)
+                pending = POLISI__TF_SPACE_BEFORE;
+        }
         doc->ntoks = (size_t)(t - doc->toks);
         base += end;
         if (end == 0 || plan.limit < 64) /* scan_one's turn */
@@ -999,11 +1053,7 @@ static polisi_status scan_text(polisi__doc *doc, const char *text, size_t len,
     int blocks = path != PATH_BYTES;
 #endif
     scan sc = {doc, pf, (const unsigned char *)text, len, 0, 0, 0,
-               path == PATH_BLOCKS_BEST && len >= 64 + 16 && cpu_has_avx2(), {0}};
-#if defined(__SSE2__)
-    for (unsigned i = 0; i < 8; i++)
-        sc.shape_wake[i] = pf->wake[(word_shape[i] & 7) << 6 | (word_shape[i] >> 8)];
-#endif
+               path == PATH_BLOCKS_BEST && len >= 64 + 16 && cpu_has_avx2()};
     while (sc.pos < len) {
 #if defined(__SSE2__)
         if (blocks && len - sc.pos >= 64 + 16) {
@@ -1037,7 +1087,7 @@ static const uint8_t all_candidates[8 << 6] = {C64, C64, C64, C64, C64, C64, C64
 #undef C64
 #undef C16
 #undef C4
-static const polisi__prefilter pass_all = {no_filter, all_candidates};
+static const polisi__prefilter pass_all = {no_filter, all_candidates, candidate_marks};
 
 polisi_status polisi__scan(polisi__doc *doc, const char *text, size_t len,
                            const polisi_allocator *alloc) {
