@@ -11,6 +11,7 @@
  * register the scanner also tests it against the lexicon's filter
  * (polisi__prefilter), so that classify looks up only the candidates.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include <utf8proc.h>
@@ -811,13 +812,19 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
                 hash = polisi__hash(keys + b, len);
             uint32_t v = marks[shape_at[l + 1] | before_at[b]]; /* l < 63 */
             uint32_t start = (uint32_t)(base + b);
-            *t++ = (polisi__token){.start = start,
-                                   .end = start + len,
-                                   .key = start,
-                                   .hash = hash,
-                                   .key_len = len,
-                                   .kind = (uint8_t)v,
-                                   .flags = (uint8_t)(v >> 8)};
+            t->start = start;
+            t->end = start + len;
+            t->key = start;
+            t->hash = hash;
+            t->key_len = len;
+            t->group = 0;
+            t->classes = 0;
+            /* kind, then flags: one store (x86 is little-endian) */
+            _Static_assert(offsetof(polisi__token, flags) == offsetof(polisi__token, kind) + 1,
+                           "flags follows kind");
+            uint16_t kind_flags = (uint16_t)v;
+            memcpy(&t->kind, &kind_flags, 2);
+            t++;
             uint32_t h = hash >> POLISI__FILTER_SHIFT;
             *wake++ = (uint8_t)(v >> 16 | ((filter[h / 64] >> (h % 64) & 1) << 7));
         }
