@@ -555,23 +555,29 @@ static inline uint64_t line_breaks(uint64_t nl, uint64_t cr, int next_lf) {
     return nl | (cr & ~(nl >> 1 | (uint64_t)next_lf << 63));
 }
 
-static void classify_block_sse2(const unsigned char *p, int next_lf, block_masks *m) {
-    uint64_t upper = 0, lower = 0, word = 0, gap = 0, nl = 0, cr = 0, high = 0;
-    for (int k = 0; k < 4; k++) {
-        __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
-        __m128i up = byte_range(c, 'A', 'Z'), low = byte_range(c, 'a', 'z');
-        __m128i crs = byte_is(c, '\r');
-        __m128i space = _mm_or_si128(_mm_or_si128(byte_is(c, ' '), byte_is(c, '\0')),
-                                     byte_range(c, '\t', '\f')); /* \t \n \v \f */
-        upper |= mask16(up, k);
-        lower |= mask16(low, k);
-        word |= mask16(_mm_or_si128(_mm_or_si128(up, low), byte_range(c, '0', '9')), k);
-        gap |= mask16(_mm_or_si128(space, crs), k);
-        nl |= mask16(byte_is(c, '\n'), k);
-        cr |= mask16(crs, k);
-        high |= mask16(c, k); /* the sign bits */
+/* The masks of the 64 bytes at p, and their keys (the bytes, ASCII
+ * capitals lowered) written to k. Letters are the bytes that are 'a'..'z'
+ * with bit 5 set, and bit 5 tells small from capital: fewer compares than a
+ * range each. White space is ' ', NUL and \t \n \v \f \r. */
+static void classify_block_sse2(const unsigned char *p, int next_lf, block_masks *m, char *k) {
+    uint64_t letters = 0, small = 0, digits = 0, gap = 0, nl = 0, cr = 0, high = 0;
+    for (int i = 0; i < 4; i++) {
+        __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
+        __m128i letter = byte_range(_mm_or_si128(c, _mm_set1_epi8(0x20)), 'a', 'z');
+        _mm_storeu_si128((__m128i *)(void *)(k + 16 * i),
+                         _mm_or_si128(c, _mm_and_si128(letter, _mm_set1_epi8(0x20))));
+        letters |= mask16(letter, i);
+        small |= mask16(_mm_slli_epi16(c, 2), i); /* bit 5 of each byte */
+        digits |= mask16(byte_range(c, '0', '9'), i);
+        gap |= mask16(_mm_or_si128(_mm_or_si128(byte_is(c, ' '), byte_is(c, '\0')),
+                                   byte_range(c, '\t', '\r')),
+                      i);
+        nl |= mask16(byte_is(c, '\n'), i);
+        cr |= mask16(byte_is(c, '\r'), i);
+        high |= mask16(c, i); /* the sign bits */
     }
-    *m = (block_masks){word, upper, lower, gap, line_breaks(nl, cr, next_lf), high};
+    *m = (block_masks){letters | digits, letters & ~small, letters & small, gap,
+                       line_breaks(nl, cr, next_lf), high};
 }
 
 /* 16 bytes: `value` where bit k of m is set, else 0. */
@@ -615,30 +621,26 @@ AVX2_FN static inline __m256i byte_is32(__m256i c, char b) {
 AVX2_FN static inline uint64_t mask32(__m256i m, int k) {
     return (uint64_t)(uint32_t)_mm256_movemask_epi8(m) << (32 * k);
 }
-AVX2_FN static void classify_block_avx2(const unsigned char *p, int next_lf, block_masks *m) {
-    uint64_t upper = 0, lower = 0, word = 0, gap = 0, nl = 0, cr = 0, high = 0;
-    for (int k = 0; k < 2; k++) {
-        __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * k));
-        __m256i up = byte_range32(c, 'A', 'Z'), low = byte_range32(c, 'a', 'z');
-        __m256i crs = byte_is32(c, '\r');
-        __m256i space = _mm256_or_si256(_mm256_or_si256(byte_is32(c, ' '), byte_is32(c, '\0')),
-                                        byte_range32(c, '\t', '\f'));
-        upper |= mask32(up, k);
-        lower |= mask32(low, k);
-        word |= mask32(_mm256_or_si256(_mm256_or_si256(up, low), byte_range32(c, '0', '9')), k);
-        gap |= mask32(_mm256_or_si256(space, crs), k);
-        nl |= mask32(byte_is32(c, '\n'), k);
-        cr |= mask32(crs, k);
-        high |= mask32(c, k);
+AVX2_FN static void classify_block_avx2(const unsigned char *p, int next_lf, block_masks *m,
+                                        char *k) {
+    uint64_t letters = 0, small = 0, digits = 0, gap = 0, nl = 0, cr = 0, high = 0;
+    for (int i = 0; i < 2; i++) {
+        __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * i));
+        __m256i letter = byte_range32(_mm256_or_si256(c, _mm256_set1_epi8(0x20)), 'a', 'z');
+        _mm256_storeu_si256((__m256i *)(void *)(k + 32 * i),
+                            _mm256_or_si256(c, _mm256_and_si256(letter, _mm256_set1_epi8(0x20))));
+        letters |= mask32(letter, i);
+        small |= mask32(_mm256_slli_epi16(c, 2), i);
+        digits |= mask32(byte_range32(c, '0', '9'), i);
+        gap |= mask32(_mm256_or_si256(_mm256_or_si256(byte_is32(c, ' '), byte_is32(c, '\0')),
+                                      byte_range32(c, '\t', '\r')),
+                      i);
+        nl |= mask32(byte_is32(c, '\n'), i);
+        cr |= mask32(byte_is32(c, '\r'), i);
+        high |= mask32(c, i);
     }
-    *m = (block_masks){word, upper, lower, gap, line_breaks(nl, cr, next_lf), high};
-}
-AVX2_FN static void lower_block_avx2(const unsigned char *p, char *k) {
-    for (int i = 0; i < 64; i += 32) {
-        __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
-        __m256i up = _mm256_and_si256(byte_range32(c, 'A', 'Z'), _mm256_set1_epi8(0x20));
-        _mm256_storeu_si256((__m256i *)(void *)(k + i), _mm256_add_epi8(c, up));
-    }
+    *m = (block_masks){letters | digits, letters & ~small, letters & small, gap,
+                       line_breaks(nl, cr, next_lf), high};
 }
 /* 32 bytes: `value` where bit k of m is set, else 0. */
 AVX2_FN static inline __m256i bits_to_bytes(uint32_t m, char value) {
@@ -667,17 +669,17 @@ AVX2_FN static void mark_bytes_avx2(const uint64_t m[6], uint8_t out[128]) {
 #endif
 
 /* avx2 is a constant where this is inlined (scan_block_for). */
-static inline void classify_block(int avx2, const unsigned char *p, block_masks *m) {
+static inline void classify_block(int avx2, const unsigned char *p, block_masks *m, char *k) {
     int next_lf = p[64] == '\n';
 #if POLISI__AVX2
     if (avx2) {
-        classify_block_avx2(p, next_lf, m);
+        classify_block_avx2(p, next_lf, m, k);
         return;
     }
 #else
     (void)avx2;
 #endif
-    classify_block_sse2(p, next_lf, m);
+    classify_block_sse2(p, next_lf, m, k);
 }
 
 /* mark_bytes_avx2 or mark_bytes_sse2; avx2 is a constant where this is
@@ -741,23 +743,6 @@ static inline void before_masks(const block_masks *m, unsigned pending, uint64_t
     out[2] = (gap + (sum & lines)) & ~gap;
 }
 
-/* Writes the 64 bytes at p lower-cased (ASCII) to k: the keys of the
- * tokens of a block, in place (see scan_text). */
-static inline void lower_block(int avx2, const unsigned char *p, char *k) {
-#if POLISI__AVX2
-    if (avx2) {
-        lower_block_avx2(p, k);
-        return;
-    }
-#else
-    (void)avx2;
-#endif
-    for (int i = 0; i < 64; i += 16) {
-        __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        store_key16(c, byte_range(c, 'A', 'Z'), k + i);
-    }
-}
-
 /* Scans 64 bytes at a time from sc->pos while at least 80 bytes of text
  * remain (a block is read with 16 bytes beyond it): the tokens that lie
  * wholly in a block, then the next block from the end of the last. Stops
@@ -781,8 +766,7 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
             return -1;
         const unsigned char *p = sc->s + base;
         block_masks m;
-        classify_block(avx2, p, &m);
-        lower_block(avx2, p, doc->keys + base);
+        classify_block(avx2, p, &m, doc->keys + base);
         block_plan plan;
         plan_block(&m, &plan);
         /* Each token's mark laid out as bytes: its shape at the byte after
