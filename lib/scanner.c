@@ -743,12 +743,12 @@ static inline void before_masks(const block_masks *m, unsigned pending, uint64_t
     out[2] = (gap + (sum & lines)) & ~gap;
 }
 
-/* Scans 64 bytes at a time from sc->pos while at least 80 bytes of text
- * remain (a block is read with 16 bytes beyond it): the tokens that lie
- * wholly in a block, then the next block from the end of the last. Stops
- * at a non-ASCII byte, and at a word that fills a block. Returns the bytes
- * consumed: 0 when scan_one must take the next token, or -1 when out of
- * memory.
+/* Scans 64 bytes at a time from sc->pos to the end of the text: the tokens
+ * that lie wholly in a block, then the next block from the end of the
+ * last. A block is read with 16 bytes beyond it, so the last 80 bytes are
+ * read from a copy. Stops at a non-ASCII byte, and at a word that fills a
+ * block. Returns the bytes consumed: 0 when scan_one must take the next
+ * token, or -1 when out of memory.
  *
  * Every token, word or punctuation, takes the same branch-free steps: a
  * punctuation byte is a "word" of no word bytes, made one byte long; its
@@ -761,10 +761,18 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
     unsigned newlines = (unsigned)sc->newlines, pending = sc->pending;
     const uint64_t *filter = sc->pf->filter;
     const uint32_t *marks = sc->pf->marks;
-    while (sc->len - base >= 64 + 16) {
+    unsigned char last[64 + 16]; /* the text's last bytes, then NULs */
+    while (base < sc->len) {
         if (tokens_reserve(doc, 64))
             return -1;
         const unsigned char *p = sc->s + base;
+        if (sc->len - base < sizeof last) {
+            /* A block reads 80 bytes; the last ones are copied, and the NULs
+             * after them read as the white space after the text. */
+            memset(last, 0, sizeof last);
+            memcpy(last, p, sc->len - base);
+            p = last;
+        }
         block_masks m;
         classify_block(avx2, p, &m, doc->keys + base);
         block_plan plan;
@@ -828,6 +836,8 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
         if (end == 0 || plan.limit < 64) /* scan_one's turn */
             break;
     }
+    if (base > sc->len) /* the NULs after the text were taken for white space */
+        base = sc->len;
     sc->pending = pending;
     sc->newlines = (int)newlines;
     sc->pos = base;
@@ -1031,23 +1041,23 @@ static polisi_status scan_text(polisi__doc *doc, const char *text, size_t len,
     /* Most news runs about one token per six bytes; reserve that up front,
      * and the room scan_blocks asks for (64 tokens) beyond it, all in one
      * allocation for a new document. The keys of the tokens scanned 64
-     * bytes at a time are the text lower-cased in place: keys[0, len + 16);
-     * the others' follow. */
-    size_t ntoks = len / 5 + 16 + 64, nkeys = len + 16 + len / 8 + 64 + KEY_SLACK;
+     * bytes at a time are the text lower-cased in place, 64 bytes a block:
+     * keys[0, len + 64); the others' follow. */
+    size_t ntoks = len / 5 + 16 + 64, nkeys = len + 64 + len / 8 + 64 + KEY_SLACK;
     if (!doc->toks && !doc->wake && !doc->keys && len < SIZE_MAX / 16 &&
         first_block(doc, ntoks, nkeys))
         return POLISI_ERR_NOMEM;
     if (tokens_reserve(doc, ntoks) || keys_reserve(doc, nkeys - KEY_SLACK))
         return POLISI_ERR_NOMEM;
-    doc->keys_len = len + 16;
+    doc->keys_len = len + 64;
 #if defined(__SSE2__)
     int blocks = path != PATH_BYTES;
 #endif
     scan sc = {doc, pf, (const unsigned char *)text, len, 0, 0, 0,
-               path == PATH_BLOCKS_BEST && len >= 64 + 16 && cpu_has_avx2()};
+               path == PATH_BLOCKS_BEST && cpu_has_avx2()};
     while (sc.pos < len) {
 #if defined(__SSE2__)
-        if (blocks && len - sc.pos >= 64 + 16) {
+        if (blocks) {
 #if POLISI__AVX2
             long n = sc.avx2 ? scan_blocks_avx2(&sc) : scan_blocks(&sc);
 #else
