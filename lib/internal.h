@@ -152,13 +152,14 @@ typedef struct polisi__prefilter {
     const uint64_t *filter; /* bit hash >> POLISI__FILTER_SHIFT, of FILTER_WORDS words */
     const uint8_t *wake;    /* [kind << 6 | flags], kind < 8, flags < 64 */
     /* The scanner's 64-byte path knows a token's kind and flags by a
-     * 6-bit mark (scanner.c): what each mark gives, as kind | flags << 8 |
+     * 5-bit mark (scanner.c): what each mark gives, as kind | flags << 8 |
      * wake bits << 16. polisi__prefilter_marks makes it from `wake`. */
     const uint32_t *marks;
 } polisi__prefilter;
+#define POLISI__MARKS 32
 
 /* The marks of a prefilter from its wake bits: after every change to them. */
-void polisi__prefilter_marks(const uint8_t *wake, uint32_t marks[64]);
+void polisi__prefilter_marks(const uint8_t *wake, uint32_t marks[POLISI__MARKS]);
 
 /* In a token's wake byte after the scan: the token may start a phrase of
  * the lexicon; classify looks it up and clears the bit. */

@@ -59,7 +59,7 @@ struct polisi__lexicon {
     /* Wake bits by token kind and flags, [kind << 6 | flags]
      * (polisi__lexicon_set_wake), and the scanner's view of the lexicon. */
     uint8_t kind_flag_wake[8 << 6];
-    uint32_t marks[64];
+    uint32_t marks[POLISI__MARKS];
     polisi__prefilter prefilter;
     /* Tokens of the phrase being added. Reused from phrase to phrase, so that
      * adding thousands of phrases costs a handful of allocations (which also

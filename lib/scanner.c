@@ -396,32 +396,32 @@ static void read_word(const unsigned char *p, size_t avail, char *k, ascii_word 
     (((i) & 5) == 5   ? POLISI__TOK_PUNCT                                                    \
      : ((i) & 6) == 6 ? POLISI__TOK_NUMBER                                                   \
                       : POLISI__TOK_WORD | SHAPE_CASE(i) << 8)
-/* A block token's "mark": its shape, and at bits 3..5 what came right
- * before it (see before_marks). The mark gives its kind (low byte) and its
- * flags (high byte); the prefilter's marks add the wake bits. */
-enum { MARK_SPACE = 8, MARK_LINE = 16, MARK_PARA = 32 };
+/* A block token's "mark": its shape, and at bits 3..4 what came right
+ * before it (see before_masks): nothing, white space, a line break, an
+ * empty line (each implies the ones before it, so two bits say which).
+ * The mark gives its kind (low byte) and its flags (high byte); the
+ * prefilter's marks add the wake bits. */
+enum { MARK_BEFORE_ODD = 8, MARK_BEFORE_LINE = 16 };
 #define BEFORE(i)                                                                            \
-    (((i) & MARK_SPACE ? POLISI__TF_SPACE_BEFORE : 0) |                                      \
-     ((i) & MARK_LINE ? POLISI__TF_LINE_BEFORE : 0) | ((i) & MARK_PARA ? POLISI__TF_PARA_BEFORE : 0))
-#define MARK(i, x) (uint32_t)(SHAPE((i) & 7) | BEFORE(i) << 8 | (x))
+    ((i) >= 8 ? POLISI__TF_SPACE_BEFORE : 0) | ((i) >= 16 ? POLISI__TF_LINE_BEFORE : 0) |     \
+        ((i) >= 24 ? POLISI__TF_PARA_BEFORE : 0)
+#define MARK(i, x) (uint32_t)(SHAPE((i) & 7) | (BEFORE(i)) << 8 | (x))
 #define MARK8(i, x)                                                                          \
     MARK(i, x), MARK(i + 1, x), MARK(i + 2, x), MARK(i + 3, x), MARK(i + 4, x),              \
         MARK(i + 5, x), MARK(i + 6, x), MARK(i + 7, x)
-#define MARK64(x)                                                                            \
-    MARK8(0, x), MARK8(8, x), MARK8(16, x), MARK8(24, x), MARK8(32, x), MARK8(40, x),        \
-        MARK8(48, x), MARK8(56, x)
-static const uint32_t kind_flags_of_mark[64] = {MARK64(0)};
+#define MARK32(x) MARK8(0, x), MARK8(8, x), MARK8(16, x), MARK8(24, x)
+static const uint32_t kind_flags_of_mark[32] = {MARK32(0)};
 /* The marks of a prefilter that makes every token a candidate. */
-static const uint32_t candidate_marks[64] = {MARK64(POLISI__WAKE_CANDIDATE << 16)};
-#undef MARK64
+static const uint32_t candidate_marks[32] = {MARK32(POLISI__WAKE_CANDIDATE << 16)};
+#undef MARK32
 #undef MARK8
 #undef MARK
 #undef BEFORE
 #undef SHAPE
 #undef SHAPE_CASE
 
-void polisi__prefilter_marks(const uint8_t *wake, uint32_t marks[64]) {
-    for (unsigned i = 0; i < 64; i++) {
+void polisi__prefilter_marks(const uint8_t *wake, uint32_t marks[POLISI__MARKS]) {
+    for (unsigned i = 0; i < POLISI__MARKS; i++) {
         uint32_t shape = kind_flags_of_mark[i & 7]; /* wake rules read kinds and case flags */
         marks[i] = kind_flags_of_mark[i] | (uint32_t)wake[(shape & 7) << 6 | shape >> 8] << 16;
     }
@@ -591,18 +591,19 @@ static inline __m128i bits_to_bytes16(unsigned m, char value) {
     return _mm_and_si128(x, _mm_set1_epi8(value));
 }
 
-/* A block's marks as bytes (MARK_*): byte i of out[0, 64) has bit j when
- * bit i of m[j] is set, j = 0..2 (the shape); byte i of out[64, 128) has
- * bit j when bit i of m[j] is set, j = 3..5 (what came before). */
-static void mark_bytes_sse2(const uint64_t m[6], uint8_t out[128]) {
-    for (int k = 0; k < 8; k++) {
-        const uint64_t *set = m + 3 * (k / 4);
-        int at = 16 * (k % 4);
-        char bit = (char)(1 << (3 * (k / 4)));
-        __m128i x = _mm_or_si128(_mm_or_si128(bits_to_bytes16((set[0] >> at) & 0xFFFF, bit),
-                                              bits_to_bytes16((set[1] >> at) & 0xFFFF, (char)(bit << 1))),
-                                 bits_to_bytes16((set[2] >> at) & 0xFFFF, (char)(bit << 2)));
-        _mm_storeu_si128((__m128i *)(void *)(out + 16 * k), x);
+/* A block's marks as bytes: byte i of out[0, 64) has bit j when bit i of
+ * m[j] is set, j = 0..2 (the shape); byte i of out[64, 128) has bit j when
+ * bit i of m[j] is set, j = 3..4 (what came before). */
+static void mark_bytes_sse2(const uint64_t m[5], uint8_t out[128]) {
+    for (int k = 0; k < 4; k++) {
+        int at = 16 * k;
+        __m128i shape = _mm_or_si128(_mm_or_si128(bits_to_bytes16((m[0] >> at) & 0xFFFF, 1),
+                                                  bits_to_bytes16((m[1] >> at) & 0xFFFF, 2)),
+                                     bits_to_bytes16((m[2] >> at) & 0xFFFF, 4));
+        __m128i before = _mm_or_si128(bits_to_bytes16((m[3] >> at) & 0xFFFF, 8),
+                                      bits_to_bytes16((m[4] >> at) & 0xFFFF, 16));
+        _mm_storeu_si128((__m128i *)(void *)(out + at), shape);
+        _mm_storeu_si128((__m128i *)(void *)(out + 64 + at), before);
     }
 }
 
@@ -654,15 +655,16 @@ AVX2_FN static inline __m256i bits_to_bytes(uint32_t m, char value) {
 
 /* 64 bytes: at position i, v0 if bit i of m0 is set, or-ed with v1 for
  * m1 and v2 for m2. */
-AVX2_FN static void mark_bytes_avx2(const uint64_t m[6], uint8_t out[128]) {
-    for (int k = 0; k < 4; k++) {
-        const uint64_t *set = m + 3 * (k / 2);
-        int at = 32 * (k % 2);
-        char bit = (char)(1 << (3 * (k / 2)));
-        __m256i x = _mm256_or_si256(_mm256_or_si256(bits_to_bytes((uint32_t)(set[0] >> at), bit),
-                                                     bits_to_bytes((uint32_t)(set[1] >> at), (char)(bit << 1))),
-                                    bits_to_bytes((uint32_t)(set[2] >> at), (char)(bit << 2)));
-        _mm256_storeu_si256((__m256i *)(void *)(out + 32 * k), x);
+AVX2_FN static void mark_bytes_avx2(const uint64_t m[5], uint8_t out[128]) {
+    for (int k = 0; k < 2; k++) {
+        int at = 32 * k;
+        __m256i shape = _mm256_or_si256(_mm256_or_si256(bits_to_bytes((uint32_t)(m[0] >> at), 1),
+                                                        bits_to_bytes((uint32_t)(m[1] >> at), 2)),
+                                        bits_to_bytes((uint32_t)(m[2] >> at), 4));
+        __m256i before = _mm256_or_si256(bits_to_bytes((uint32_t)(m[3] >> at), 8),
+                                         bits_to_bytes((uint32_t)(m[4] >> at), 16));
+        _mm256_storeu_si256((__m256i *)(void *)(out + at), shape);
+        _mm256_storeu_si256((__m256i *)(void *)(out + 64 + at), before);
     }
 }
 #undef AVX2_FN
@@ -684,7 +686,7 @@ static inline void classify_block(int avx2, const unsigned char *p, block_masks 
 
 /* mark_bytes_avx2 or mark_bytes_sse2; avx2 is a constant where this is
  * inlined. */
-static inline void mark_bytes(int avx2, const uint64_t m[6], uint8_t out[128]) {
+static inline void mark_bytes(int avx2, const uint64_t m[5], uint8_t out[128]) {
 #if POLISI__AVX2
     if (avx2) {
         mark_bytes_avx2(m, out);
@@ -728,19 +730,21 @@ static inline void plan_block(const block_masks *m, block_plan *plan) {
                          (starts & ~low_bits(cut)) ? cut : limit};
 }
 
-/* What comes right before each token of a block: white space, a line
- * break, two line breaks (an empty line), as masks with a bit at its first
- * byte (m[3], m[4], m[5]: MARK_SPACE, MARK_LINE, MARK_PARA). The line
- * breaks in a run of white space are found for all the runs at once by
- * adding them to the run: the carry leaves the run at its end, which is
- * the next token's start. Added again without the first of each run
- * (which the first addition turned to 0), they find the runs with two. */
-static inline void before_masks(const block_masks *m, unsigned pending, uint64_t out[3]) {
+/* What comes right before each token of a block, as two masks with a bit
+ * at its first byte (m[3] and m[4]: MARK_BEFORE_ODD and _LINE): white
+ * space, a line break or two line breaks (an empty line), each of which
+ * implies the ones before it. The line breaks in a run of white space are
+ * found for all the runs at once by adding them to the run: the carry
+ * leaves the run at its end, which is the next token's start. Added again
+ * without the first of each run (which the first addition turned to 0),
+ * they find the runs with two. */
+static inline void before_masks(const block_masks *m, unsigned pending, uint64_t out[2]) {
     uint64_t gap = m->gap, lines = m->lines;
     uint64_t sum = gap + lines;
-    out[0] = gap << 1 | (pending & POLISI__TF_SPACE_BEFORE);
-    out[1] = sum & ~gap;
-    out[2] = (gap + (sum & lines)) & ~gap;
+    uint64_t space = gap << 1 | (pending & POLISI__TF_SPACE_BEFORE);
+    uint64_t line = sum & ~gap, para = (gap + (sum & lines)) & ~gap;
+    out[0] = space ^ line ^ para; /* 1 or 3 of them */
+    out[1] = line;                /* 2 or 3 */
 }
 
 /* Scans 64 bytes at a time from sc->pos to the end of the text: the tokens
@@ -760,7 +764,8 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
     size_t base = sc->pos;
     unsigned newlines = (unsigned)sc->newlines, pending = sc->pending;
     const uint64_t *filter = sc->pf->filter;
-    const uint32_t *marks = sc->pf->marks;
+    uint32_t marks[POLISI__MARKS]; /* on the stack: addressed without a register */
+    memcpy(marks, sc->pf->marks, sizeof marks);
     unsigned char last[64 + 16]; /* the text's last bytes, then NULs */
     while (base < sc->len) {
         if (tokens_reserve(doc, 64))
@@ -780,14 +785,15 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
         /* Each token's mark laid out as bytes: its shape at the byte after
          * it, what came before it at its first byte. */
         word_ends ends = shape_at_ends(&m, plan.word_starts, plan.punct);
-        uint64_t mark_masks[6] = {ends.cap, ends.no_lower, ends.no_upper};
+        uint64_t mark_masks[5] = {ends.cap, ends.no_lower, ends.no_upper};
         before_masks(&m, pending, mark_masks + 3);
         uint8_t marks_at[128], *shape_at = marks_at, *before_at = marks_at + 64;
         mark_bytes(avx2, mark_masks, marks_at);
         if (newlines && plan.starts) { /* line breaks before the block count for its first token */
             unsigned b = (unsigned)__builtin_ctzll(plan.starts);
             newlines += count_bits(m.lines & low_bits(b));
-            before_at[b] |= (uint8_t)(MARK_LINE | (newlines > 1) * MARK_PARA);
+            before_at[b] = (uint8_t)(newlines > 1 ? MARK_BEFORE_ODD | MARK_BEFORE_LINE
+                                                  : MARK_BEFORE_LINE);
         }
         polisi__token *t = doc->toks + doc->ntoks;
         /* In locals: the stores of bytes below may alias anything in memory */
