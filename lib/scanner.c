@@ -134,6 +134,7 @@ typedef struct scan {
     unsigned pending; /* flags for the next token */
     int newlines;     /* line breaks since the last token */
     int avx2;         /* the CPU has AVX2 and BMI2: scan_blocks_avx2 */
+    size_t stop;      /* where scan_blocks stopped: scan_one's up to there */
 } scan;
 
 /* Which of a document's arrays are in doc->block. */
@@ -838,9 +839,12 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
                 pending = POLISI__TF_SPACE_BEFORE;
         }
         doc->ntoks = (size_t)(t - doc->toks);
-        base += end;
-        if (end == 0 || plan.limit < 64) /* scan_one's turn */
+        if (end == 0 || plan.limit < 64) { /* scan_one's turn, to the non-ASCII byte */
+            sc->stop = base + (plan.limit < 64 ? plan.limit : 0);
+            base += end;
             break;
+        }
+        base += end;
     }
     if (base > sc->len) /* the NULs after the text were taken for white space */
         base = sc->len;
@@ -1060,8 +1064,9 @@ static polisi_status scan_text(polisi__doc *doc, const char *text, size_t len,
     int blocks = path != PATH_BYTES;
 #endif
     scan sc = {doc, pf, (const unsigned char *)text, len, 0, 0, 0,
-               path == PATH_BLOCKS_BEST && cpu_has_avx2()};
+               path == PATH_BLOCKS_BEST && cpu_has_avx2(), 0};
     while (sc.pos < len) {
+        sc.stop = sc.pos;
 #if defined(__SSE2__)
         if (blocks) {
 #if POLISI__AVX2
@@ -1071,12 +1076,14 @@ static polisi_status scan_text(polisi__doc *doc, const char *text, size_t len,
 #endif
             if (n < 0)
                 return POLISI_ERR_NOMEM;
-            if (n > 0)
-                continue;
         }
 #endif
-        if (scan_one(&sc))
-            return POLISI_ERR_NOMEM;
+        /* The tokens up to and with the byte the blocks stopped at (a
+         * non-ASCII byte, or the start of a word longer than a block), a
+         * byte at a time; then blocks again. */
+        while (sc.pos <= sc.stop && sc.pos < len)
+            if (scan_one(&sc))
+                return POLISI_ERR_NOMEM;
     }
     if (keys_reserve(doc, KEY_SLACK))
         return POLISI_ERR_NOMEM;
