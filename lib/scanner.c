@@ -724,9 +724,9 @@ static inline void plan_block(const block_masks *m, block_plan *plan) {
      * to the limit or to the cut, there is nothing but white space: the
      * block consumes it. */
     unsigned end_limit = limit < 63 ? limit : 63;
-    unsigned cut = end_limit;
-    if (end_limit > 0 && (m->word >> (end_limit - 1) & 1))
-        cut = 63 - (unsigned)__builtin_clzll(word_starts & low_bits(end_limit));
+    /* without a branch: about one block in five ends between words */
+    unsigned last_start = 63 - (unsigned)__builtin_clzll((word_starts & low_bits(end_limit)) | 1);
+    unsigned cut = (m->word << 1 >> end_limit) & 1 ? last_start : end_limit;
     *plan = (block_plan){limit, punct, word_starts, starts & low_bits(cut), lasts & low_bits(cut),
                          (starts & ~low_bits(cut)) ? cut : limit};
 }
