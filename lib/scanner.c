@@ -802,8 +802,8 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
         const char *keys = doc->keys + base; /* the block's keys: its bytes lowered */
         for (uint64_t starts = plan.starts, lasts = plan.lasts; starts;
              starts &= starts - 1, lasts &= lasts - 1) {
-            unsigned b = (unsigned)__builtin_ctzll(starts), l = (unsigned)__builtin_ctzll(lasts);
-            unsigned len = l + 1 - b;
+            size_t b = (size_t)__builtin_ctzll(starts), l = (size_t)__builtin_ctzll(lasts);
+            unsigned len = (unsigned)(l + 1 - b);
             uint32_t hash;
             if (len < 16)
                 hash = hash_key16(_mm_loadu_si128((const __m128i *)(const void *)(keys + b)), len);
