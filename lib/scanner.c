@@ -613,57 +613,86 @@ static void mark_bytes_sse2(const uint64_t m[5], uint8_t out[128]) {
 /* The same with 32 bytes a step, where the CPU has AVX2 (checked at run
  * time: the library is built for any x86-64): half the instructions. */
 #define AVX2_FN __attribute__((target("avx2")))
-AVX2_FN static inline __m256i byte_range32(__m256i c, char lo, char hi) {
-    return _mm256_and_si256(_mm256_cmpgt_epi8(c, _mm256_set1_epi8((char)(lo - 1))),
-                            _mm256_cmpgt_epi8(_mm256_set1_epi8((char)(hi + 1)), c));
+/* The vector constants of the AVX2 block steps, 32 bytes each. They are
+ * read from memory, through a pointer the compiler cannot see through
+ * (avx2_consts): gcc would otherwise rebuild each of them (mov, vmovd,
+ * vpbroadcastb) in every block, where a compare reads it from memory at no
+ * cost. */
+enum {
+    K_BIT5, K_BEFORE_A, K_AFTER_Z, K_BEFORE_0, K_AFTER_9, K_BEFORE_TAB, K_AFTER_CR, K_LF, K_CR,
+    K_BLANK, K_BITS, K_1, K_2, K_4, K_8, K_16, K_COUNT
+};
+#define R8(x) x, x, x, x, x, x, x, x
+#define R32(x) {R8(x), R8(x), R8(x), R8(x)}
+#define BITS8 1, 2, 4, 8, 16, 32, 64, 128
+static const uint8_t avx2_const_table[K_COUNT][32] __attribute__((aligned(32))) = {
+    [K_BIT5] = R32(0x20),      [K_BEFORE_A] = R32('a' - 1), [K_AFTER_Z] = R32('z' + 1),
+    [K_BEFORE_0] = R32('0' - 1), [K_AFTER_9] = R32('9' + 1), [K_BEFORE_TAB] = R32('\t' - 1),
+    [K_AFTER_CR] = R32('\r' + 1), [K_LF] = R32('\n'),       [K_CR] = R32('\r'),
+    [K_BLANK] = R32(' '),      [K_BITS] = {BITS8, BITS8, BITS8, BITS8},
+    [K_1] = R32(1),            [K_2] = R32(2),             [K_4] = R32(4),
+    [K_8] = R32(8),            [K_16] = R32(16),
+};
+#undef BITS8
+#undef R32
+#undef R8
+static inline const __m256i *avx2_consts(void) {
+    const void *table = avx2_const_table;
+    __asm__("" : "+r"(table)); /* its contents unknown to the compiler: see above */
+    return (const __m256i *)table;
 }
-AVX2_FN static inline __m256i byte_is32(__m256i c, char b) {
-    return _mm256_cmpeq_epi8(c, _mm256_set1_epi8(b));
+
+/* lo < c < hi, signed */
+AVX2_FN static inline __m256i byte_between32(__m256i c, __m256i lo, __m256i hi) {
+    return _mm256_and_si256(_mm256_cmpgt_epi8(c, lo), _mm256_cmpgt_epi8(hi, c));
 }
 AVX2_FN static inline uint64_t mask32(__m256i m, int k) {
     return (uint64_t)(uint32_t)_mm256_movemask_epi8(m) << (32 * k);
 }
 AVX2_FN static void classify_block_avx2(const unsigned char *p, int next_lf, block_masks *m,
                                         char *k) {
+    const __m256i *K = avx2_consts();
     uint64_t letters = 0, small = 0, digits = 0, gap = 0, nl = 0, cr = 0, high = 0;
     for (int i = 0; i < 2; i++) {
         __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * i));
-        __m256i letter = byte_range32(_mm256_or_si256(c, _mm256_set1_epi8(0x20)), 'a', 'z');
+        __m256i letter = byte_between32(_mm256_or_si256(c, K[K_BIT5]), K[K_BEFORE_A], K[K_AFTER_Z]);
         _mm256_storeu_si256((__m256i *)(void *)(k + 32 * i),
-                            _mm256_or_si256(c, _mm256_and_si256(letter, _mm256_set1_epi8(0x20))));
+                            _mm256_or_si256(c, _mm256_and_si256(letter, K[K_BIT5])));
         letters |= mask32(letter, i);
         small |= mask32(_mm256_slli_epi16(c, 2), i);
-        digits |= mask32(byte_range32(c, '0', '9'), i);
-        gap |= mask32(_mm256_or_si256(_mm256_or_si256(byte_is32(c, ' '), byte_is32(c, '\0')),
-                                      byte_range32(c, '\t', '\r')),
+        digits |= mask32(byte_between32(c, K[K_BEFORE_0], K[K_AFTER_9]), i);
+        gap |= mask32(_mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(c, K[K_BLANK]),
+                                                      _mm256_cmpeq_epi8(c, _mm256_setzero_si256())),
+                                      byte_between32(c, K[K_BEFORE_TAB], K[K_AFTER_CR])),
                       i);
-        nl |= mask32(byte_is32(c, '\n'), i);
-        cr |= mask32(byte_is32(c, '\r'), i);
+        nl |= mask32(_mm256_cmpeq_epi8(c, K[K_LF]), i);
+        cr |= mask32(_mm256_cmpeq_epi8(c, K[K_CR]), i);
         high |= mask32(c, i);
     }
     *m = (block_masks){letters | digits, letters & ~small, letters & small, gap,
                        line_breaks(nl, cr, next_lf), high};
 }
 /* 32 bytes: `value` where bit k of m is set, else 0. */
-AVX2_FN static inline __m256i bits_to_bytes(uint32_t m, char value) {
+AVX2_FN static inline __m256i bits_to_bytes(const __m256i *K, uint32_t m, __m256i value) {
     const __m256i spread = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, /* lane 0 */
                                             2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
-    const __m256i bit = _mm256_set1_epi64x((long long)0x8040201008040201u);
     __m256i x = _mm256_shuffle_epi8(_mm256_set1_epi32((int)m), spread);
-    x = _mm256_cmpeq_epi8(_mm256_and_si256(x, bit), bit);
-    return _mm256_and_si256(x, _mm256_set1_epi8(value));
+    x = _mm256_cmpeq_epi8(_mm256_and_si256(x, K[K_BITS]), K[K_BITS]);
+    return _mm256_and_si256(x, value);
 }
 
 /* 64 bytes: at position i, v0 if bit i of m0 is set, or-ed with v1 for
  * m1 and v2 for m2. */
 AVX2_FN static void mark_bytes_avx2(const uint64_t m[5], uint8_t out[128]) {
+    const __m256i *K = avx2_consts();
     for (int k = 0; k < 2; k++) {
         int at = 32 * k;
-        __m256i shape = _mm256_or_si256(_mm256_or_si256(bits_to_bytes((uint32_t)(m[0] >> at), 1),
-                                                        bits_to_bytes((uint32_t)(m[1] >> at), 2)),
-                                        bits_to_bytes((uint32_t)(m[2] >> at), 4));
-        __m256i before = _mm256_or_si256(bits_to_bytes((uint32_t)(m[3] >> at), 8),
-                                         bits_to_bytes((uint32_t)(m[4] >> at), 16));
+        __m256i shape =
+            _mm256_or_si256(_mm256_or_si256(bits_to_bytes(K, (uint32_t)(m[0] >> at), K[K_1]),
+                                            bits_to_bytes(K, (uint32_t)(m[1] >> at), K[K_2])),
+                            bits_to_bytes(K, (uint32_t)(m[2] >> at), K[K_4]));
+        __m256i before = _mm256_or_si256(bits_to_bytes(K, (uint32_t)(m[3] >> at), K[K_8]),
+                                         bits_to_bytes(K, (uint32_t)(m[4] >> at), K[K_16]));
         _mm256_storeu_si256((__m256i *)(void *)(out + at), shape);
         _mm256_storeu_si256((__m256i *)(void *)(out + 64 + at), before);
     }
