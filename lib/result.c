@@ -56,7 +56,9 @@ polisi_result *polisi__result_new(const polisi_allocator *a, size_t max_entities
     r->fields_left = nents;
     polisi__arena_init_buffer(&r->arena, a, block + arena_at, arena);
     r->text = block + text_at;
-    if (len)
+    /* text NULL: the caller copies it to r->text itself (polisi_extract,
+     * after its scan: see there) */
+    if (text && len)
         memcpy(r->text, text, len);
     r->text[len] = '\0';
     r->len = len;
