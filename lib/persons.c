@@ -31,20 +31,17 @@
 
 /* The entities of phase 1 are res->ents[0, n), sorted by start. Persons
  * are appended after them, so only indices are kept (the array moves).
- * `finger` is the answer of the last search: a person is read forwards, so
- * the next answer is nearly always there or a step after it. `starts` has
- * bit k % START_BITS set when an entity starts at token k: most tokens
- * asked about start none, and are answered without a search. */
+ * `starts` has bit k % START_BITS set when an entity starts at token k:
+ * most tokens asked about start none, and are answered without a search. */
 typedef struct ents {
     const polisi_result *res;
-    size_t n, finger, ntoks;
+    size_t n, ntoks;
     uint64_t starts[START_BITS / 64];
 } ents;
 
 static void ents_init(ents *es, const polisi_result *res, size_t ntoks) {
     es->res = res;
     es->n = res->count;
-    es->finger = 0;
     es->ntoks = ntoks;
     size_t used = ntoks < START_BITS ? ntoks : START_BITS;
     memset(es->starts, 0, (used + 63) / 64 * sizeof es->starts[0]);
@@ -60,38 +57,26 @@ static int may_start_at(const ents *es, size_t k) {
     return k < es->ntoks && ((es->starts[b / 64] >> (b % 64)) & 1);
 }
 
-/* How far first_from steps from the finger before it searches. */
-#define NEAR_STEPS 4
-
-/* The first entity that starts at token k or later. */
-static size_t first_from(ents *es, size_t k) {
+/* The first entity that starts at token k or later: by halves, with a
+ * select instead of a branch. The steps depend on n alone, the same for
+ * every call on a text, so the loop is predicted; a search that branched
+ * on the entities (or stepped from the last answer, as this did) missed
+ * about once a call, as where the answer lies varies. */
+static size_t first_from(const ents *es, size_t k) {
     const polisi_entity *e = es->res->ents;
-    size_t lo = 0, hi = es->n, i = es->finger, step = 0;
-    if (i == 0 || e[i - 1].tok_begin < k) { /* the answer is i or after it */
-        while (i < hi && e[i].tok_begin < k && step++ < NEAR_STEPS)
-            i++;
-        if (i == hi || e[i].tok_begin >= k)
-            return es->finger = i;
-        lo = i + 1;
-    } else { /* before i */
-        while (i > 0 && e[i - 1].tok_begin >= k && step++ < NEAR_STEPS)
-            i--;
-        if (i == 0 || e[i - 1].tok_begin < k)
-            return es->finger = i;
-        hi = i - 1;
+    size_t base = 0, len = es->n;
+    if (len == 0)
+        return 0;
+    while (len > 1) { /* the answer is in [base, base + len] */
+        size_t half = len / 2;
+        base = e[base + half - 1].tok_begin < k ? base + half : base;
+        len -= half;
     }
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (e[mid].tok_begin < k)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return es->finger = lo;
+    return base + (e[base].tok_begin < k);
 }
 
 /* The longest entity of `type` that starts at token k, or -1. */
-static long ent_at(ents *es, polisi_type type, size_t k) {
+static long ent_at(const ents *es, polisi_type type, size_t k) {
     if (!may_start_at(es, k))
         return -1;
     for (size_t i = first_from(es, k); i < es->n && es->res->ents[i].tok_begin == k; i++)
@@ -574,11 +559,34 @@ static const char *make_display(polisi__arena *arena, const char *name, size_t l
     return buf ? buf : name;
 }
 
+/* Every word of tokens [b, e) has an ASCII lower-case letter: then no word
+ * of their text is one that caps_word takes (every letter of the text is
+ * in a word token, so a word of the text with letters has one of these
+ * words, and its lower-case letter). A word's first letters are read
+ * until a lower-case one, nearly always the second: a loop on tokens that
+ * the predictor follows, instead of make_display's loops on bytes, which
+ * mispredict at the end of every word. */
+static int words_have_lower(const polisi__doc *doc, size_t b, size_t e) {
+    for (size_t k = b; k < e; k++) {
+        const polisi__token *t = &doc->toks[k];
+        if (t->kind != POLISI__TOK_WORD)
+            continue;
+        const char *s = doc->text + t->start, *end = doc->text + t->end;
+        while (s < end && !is_lower(*s))
+            s++;
+        if (s == end)
+            return 0;
+    }
+    return 1;
+}
+
 static polisi_status set_name(polisi__ctx *ctx, polisi_entity *e, const person *p) {
     const polisi__doc *doc = ctx->doc;
     size_t a = doc->toks[p->name.begin].start, b = doc->toks[p->name.end - 1].end;
     const char *name = polisi__arena_strndup(&ctx->res->arena, doc->text + a, b - a);
-    const char *display = name ? make_display(&ctx->res->arena, name, b - a) : NULL;
+    const char *display = !name                                                ? NULL
+                          : words_have_lower(doc, p->name.begin, p->name.end) ? name
+                              : make_display(&ctx->res->arena, name, b - a);
     if (!display)
         return POLISI_ERR_NOMEM;
     e->str[POLISI_FIELD_NAME] = name;
