@@ -184,13 +184,26 @@ static int key_cmp(const void *pa, const void *pb) {
  * after another, each in order: insertion sort is quickest there. */
 #define INSERTION_MAX 48
 
-static void sort_keys(sort_key *keys, size_t n) {
+static inline sort_key key_of(const polisi_entity *e, size_t i) {
+    sort_key k = {(uint64_t)e->start << 32 | (uint32_t)~e->end,
+                  (uint64_t)(uint8_t)~e->type << 32 | (uint32_t)i};
+    return k;
+}
+
+/* The keys of ents[0, n) (index base + i), sorted into keys. Each key is
+ * inserted as it is made, from registers: built into memory first with
+ * two 8-byte stores and then loaded as one 16-byte value, it would wait
+ * for the stores to retire (no store-to-load forwarding across two
+ * stores), about once a key. */
+static void sort_keys(sort_key *keys, const polisi_entity *ents, size_t n, size_t base) {
     if (n > INSERTION_MAX) {
+        for (size_t i = 0; i < n; i++)
+            keys[i] = key_of(&ents[i], base + i);
         qsort(keys, n, sizeof *keys, key_cmp);
         return;
     }
-    for (size_t i = 1; i < n; i++) {
-        sort_key k = keys[i];
+    for (size_t i = 0; i < n; i++) {
+        sort_key k = key_of(&ents[i], base + i);
         size_t j = i;
         for (; j > 0 && key_less(&k, &keys[j - 1]); j--)
             keys[j] = keys[j - 1];
@@ -261,12 +274,6 @@ static void gather(polisi_entity *ents, uint32_t *src, size_t m, size_t n, unsig
     }
 }
 
-static inline sort_key key_of(const polisi_entity *e, size_t i) {
-    sort_key k = {(uint64_t)e->start << 32 | (uint32_t)~e->end,
-                  (uint64_t)(uint8_t)~e->type << 32 | (uint32_t)i};
-    return k;
-}
-
 /* Sorts and settles through keys; -1 when there is no memory for them.
  * The first res->sorted entities are in order already (an earlier
  * resolve's, with the persons of phase 2 appended after them): only the
@@ -286,9 +293,7 @@ static int resolve_by_keys(polisi_result *res, unsigned mask) {
         src = (uint32_t *)(void *)(keys + n);
         stays = (unsigned char *)(src + n);
     }
-    for (size_t j = 0; j < t; j++)
-        keys[j] = key_of(&ents[p + j], p + j);
-    sort_keys(keys, t);
+    sort_keys(keys, ents + p, t, p);
     /* src[k] is where the k-th entity that stays is now. */
     settler st = {{0}, mask};
     size_t m = 0, i = 0;
