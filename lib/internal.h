@@ -423,7 +423,9 @@ struct polisi_result {
     size_t sorted;
 };
 
-/* A new result holding a copy of text[0, len); NULL without memory. */
+/* A new result with room for a copy of text[0, len), which it makes when
+ * text is not NULL (polisi_extract passes NULL and copies the text itself
+ * after its scan); NULL without memory. */
 polisi_result *polisi__result_new(const polisi_allocator *alloc, size_t max_entities,
                                   const char *text, size_t len);
 /* Appends an entity of `type` over tokens [tb, te) of doc (te > tb).
