@@ -2,9 +2,9 @@
  * lexicon.c: the one hashed table of phrases that every recognizer reads.
  *
  * A phrase is a sequence of token keys. Entries are grouped by their first
- * key; a group is found with one probe of an open-addressing table on the
- * token's hash, and holds its entries longest first, so the first entry of a
- * class whose remaining keys match is the longest match.
+ * key; a group is found in one bucket of a hash table on the token's hash
+ * (nearly always: find_group), and holds its entries longest first, so the
+ * first entry of a class whose remaining keys match is the longest match.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +16,7 @@ typedef struct lex_word {
 } lex_word;
 
 /* 32 bytes, aligned to 32 (one cache line), with the first word's key in
- * it: a lookup reads the table slot and the group, not also the key. */
+ * it: a lookup reads the table bucket and the group, not also the key. */
 typedef struct lex_group {
     uint32_t begin;   /* entries[begin, begin + count), longest first */
     uint32_t classes; /* bit c: an entry of class c is in the group */
@@ -29,13 +29,18 @@ typedef struct lex_group {
 #define GROUP_ALIGN 32
 #define KEY_INLINE 16
 
-/* A slot of the hash table: 8 bytes, so that the table (8,192 slots for
- * about 3,500 first words) stays in the L2 cache; the probes of tokens that
- * start nothing (most) read nothing else. */
-typedef struct lex_slot {
-    uint32_t hash;
-    uint32_t group; /* group index + 1; 0 = empty slot */
-} lex_slot;
+/* A bucket of the hash table: 8 groups' tags (16 bits of their first
+ * word's hash) and numbers, 32 bytes. A lookup compares the token's tag
+ * with all 8 at once and reads the group of the match to verify the key:
+ * one table line, one group line and no branch that depends on the token
+ * (tokens that start something and those that do not come mixed, so such a
+ * branch would be mispredicted often). 2,048 buckets for about 3,500 first
+ * words (64 KiB): make_table. */
+#define BUCKET_SLOTS 8
+typedef struct lex_bucket {
+    uint16_t tag[BUCKET_SLOTS];
+    uint16_t group[BUCKET_SLOTS]; /* index in groups; 0 = empty (the dummy) */
+} lex_bucket;
 
 struct polisi__lexicon {
     const polisi_allocator *alloc;
@@ -45,16 +50,23 @@ struct polisi__lexicon {
     size_t nwords, words_cap;
     polisi__lex_entry *entries;
     size_t nentries, entries_cap;
-    lex_group *groups; /* in groups_block, aligned to GROUP_ALIGN */
+    /* in groups_block, aligned to GROUP_ALIGN. groups[0] is a dummy that
+     * matches no key and has no class: a lookup that finds nothing reads
+     * it like a group, without a branch. */
+    lex_group *groups;
     void *groups_block;
-    size_t ngroups;
-    lex_slot *table;
-    size_t table_mask;
-    unsigned table_shift; /* a hash's home slot is hash >> table_shift */
+    size_t ngroups; /* with the dummy */
+    lex_bucket *table; /* in table_block, aligned to a bucket's size */
+    void *table_block;
+    size_t table_mask; /* buckets - 1 */
+    unsigned table_shift; /* a hash's home bucket is hash >> table_shift */
+    /* Keys up to this long are looked up the fast way (find_group):
+     * KEY_INLINE when the table is exact (fill_table), else 0. */
+    uint32_t fast_len;
     /* One bit per (hash >> POLISI__FILTER_SHIFT): set for the first word
      * of every group. 8 KiB, so it stays in the L1 cache while the table
-     * (64 KiB) does not: most tokens are turned away
-     * here, by the scanner (polisi__prefilter). */
+     * (64 KiB) does not: most tokens are turned away here, by the scanner
+     * (polisi__prefilter). */
     uint64_t *filter;
     /* Wake bits by token kind and flags, [kind << 6 | flags]
      * (polisi__lexicon_set_wake), and the scanner's view of the lexicon. */
@@ -69,11 +81,6 @@ struct polisi__lexicon {
 
 #define FILTER_SHIFT POLISI__FILTER_SHIFT
 #define FILTER_WORDS POLISI__FILTER_WORDS
-
-static inline int filter_has(const uint64_t *filter, uint32_t hash) {
-    uint32_t b = hash >> FILTER_SHIFT;
-    return (int)((filter[b / 64] >> (b % 64)) & 1u);
-}
 
 polisi_status polisi__lexicon_new(const polisi_allocator *alloc, polisi__lexicon **out) {
     polisi__lexicon *lex = polisi__malloc(alloc, sizeof *lex);
@@ -94,7 +101,7 @@ void polisi__lexicon_free(polisi__lexicon *lex) {
     polisi__free(a, lex->words);
     polisi__free(a, lex->entries);
     polisi__free(a, lex->groups_block);
-    polisi__free(a, lex->table);
+    polisi__free(a, lex->table_block);
     polisi__free(a, lex->filter);
     polisi__free(a, lex);
 }
@@ -207,19 +214,25 @@ static polisi_status sort_entries(polisi__lexicon *lex) {
 }
 
 static polisi_status make_groups(polisi__lexicon *lex) {
+    /* at most one group per entry, and the dummy */
     lex->groups_block =
         polisi__malloc(lex->alloc, (lex->nentries + 1) * sizeof *lex->groups + GROUP_ALIGN);
     if (!lex->groups_block)
         return POLISI_ERR_NOMEM;
     uintptr_t at = ((uintptr_t)lex->groups_block + GROUP_ALIGN - 1) & ~(uintptr_t)(GROUP_ALIGN - 1);
     lex->groups = (lex_group *)(void *)at;
+    lex_group *dummy = &lex->groups[0];
+    memset(dummy, 0, sizeof *dummy);
+    dummy->key_len = 0xFF; /* no token's: KEY_INLINE + 1 at most */
+    lex->ngroups = 1;
     for (size_t i = 0; i < lex->nentries; i++) {
-        if (i == 0 || word_cmp(lex, lex->entries[i - 1].first, lex->entries[i].first) != 0) {
+        const polisi__lex_entry *e = &lex->entries[i];
+        if (i == 0 || word_cmp(lex, e[-1].first, e->first) != 0) {
             lex_group *g = &lex->groups[lex->ngroups++];
             memset(g, 0, sizeof *g);
-            g->word = lex->entries[i].first;
             g->begin = (uint32_t)i;
-            const lex_word *w = &lex->words[g->word];
+            g->word = e->first;
+            const lex_word *w = &lex->words[e->first];
             g->key_len = (uint8_t)(w->len <= KEY_INLINE ? w->len : KEY_INLINE + 1);
             memcpy(g->key, lex->keys + w->off, w->len < KEY_INLINE ? w->len : KEY_INLINE);
         }
@@ -227,34 +240,80 @@ static polisi_status make_groups(polisi__lexicon *lex) {
         if (g->count == UINT16_MAX)
             return POLISI_ERR_INTERNAL; /* 65,535 phrases on one first word */
         g->count++;
-        g->classes |= 1u << lex->entries[i].cls;
+        g->classes |= 1u << e->cls;
     }
+    if (lex->ngroups - 1 > UINT16_MAX)
+        return POLISI_ERR_INTERNAL; /* 65,535 first words: lex_bucket's numbers */
     return POLISI_OK;
 }
 
+/* A hash's tag: bits 8..23, most of them below those that pick its bucket
+ * (the top 11 of 2,048 buckets), so that they differ between the keys of
+ * one bucket. A fixed shift: one instruction fewer per lookup than the
+ * bits right below the bucket's. */
+static inline uint16_t hash_tag(uint32_t hash) {
+    return (uint16_t)(hash >> 8);
+}
+
+/* Puts every group in the table of `buckets` buckets (zeroed), in its home
+ * bucket or, when that is full, the next with room. Returns 1 when the
+ * table is exact: every group in its home bucket and no two tags of a
+ * bucket the same, so that a key's group is the slot of the first tag
+ * that matches, if any. */
+static int fill_table(polisi__lexicon *lex) {
+    int exact = 1;
+    for (size_t g = 1; g < lex->ngroups; g++) {
+        uint32_t hash = lex->words[lex->groups[g].word].hash;
+        uint16_t tag = hash_tag(hash);
+        size_t b = hash >> lex->table_shift;
+        size_t k;
+        for (;; b = (b + 1) & lex->table_mask) { /* the first bucket with room */
+            for (k = 0; k < BUCKET_SLOTS && lex->table[b].group[k]; k++)
+                if (lex->table[b].tag[k] == tag)
+                    exact = 0;
+            if (k < BUCKET_SLOTS)
+                break;
+            exact = 0;
+        }
+        lex->table[b].tag[k] = tag;
+        lex->table[b].group[k] = (uint16_t)g;
+    }
+    return exact;
+}
+
 static polisi_status make_table(polisi__lexicon *lex) {
-    size_t size = 16;
-    while (size < lex->ngroups * 2)
-        size *= 2;
-    lex->table = polisi__malloc(lex->alloc, size * sizeof *lex->table);
-    if (!lex->table)
-        return POLISI_ERR_NOMEM;
-    memset(lex->table, 0, size * sizeof *lex->table);
-    lex->table_mask = size - 1;
-    lex->table_shift = 32;
-    for (size_t n = size; n > 1; n /= 2)
-        lex->table_shift--;
+    size_t buckets = 2; /* at most half full; 2 so that table_shift < 32 */
+    while (buckets * BUCKET_SLOTS < lex->ngroups * 2)
+        buckets *= 2;
+    /* Up to 4 times that to make the table exact (2 times today: 1,024
+     * buckets leave a few full); past that (keys of the same hash), every
+     * lookup takes the careful path (find_group_slow). */
+    for (size_t most = buckets * 4;; buckets *= 2) {
+        size_t bytes = buckets * sizeof *lex->table;
+        polisi__free(lex->alloc, lex->table_block);
+        lex->table_block = polisi__malloc(lex->alloc, bytes + sizeof *lex->table);
+        if (!lex->table_block)
+            return POLISI_ERR_NOMEM;
+        /* a bucket within one cache line */
+        uintptr_t at = ((uintptr_t)lex->table_block + sizeof *lex->table - 1) &
+                       ~(uintptr_t)(sizeof *lex->table - 1);
+        lex->table = (lex_bucket *)(void *)at;
+        memset(lex->table, 0, bytes);
+        lex->table_mask = buckets - 1;
+        lex->table_shift = 32;
+        for (size_t n = buckets; n > 1; n /= 2)
+            lex->table_shift--;
+        int exact = fill_table(lex);
+        lex->fast_len = exact ? KEY_INLINE : 0;
+        if (exact || buckets >= most)
+            break;
+    }
     lex->filter = polisi__malloc(lex->alloc, FILTER_WORDS * sizeof *lex->filter);
     if (!lex->filter)
         return POLISI_ERR_NOMEM;
     memset(lex->filter, 0, FILTER_WORDS * sizeof *lex->filter);
-    for (size_t g = 0; g < lex->ngroups; g++) {
+    for (size_t g = 1; g < lex->ngroups; g++) {
         uint32_t hash = lex->words[lex->groups[g].word].hash;
-        size_t slot = hash >> lex->table_shift;
-        while (lex->table[slot].group)
-            slot = (slot + 1) & lex->table_mask;
-        lex->table[slot].hash = hash;
-        lex->table[slot].group = (uint32_t)g + 1;
         lex->filter[(hash >> FILTER_SHIFT) / 64] |= (uint64_t)1 << ((hash >> FILTER_SHIFT) % 64);
     }
     lex->prefilter.filter = lex->filter;
@@ -300,6 +359,20 @@ static inline int same_key(const char *a, const char *b, size_t n) {
 #define same_key same_bytes
 #endif
 
+/* The n bytes at a are those at b, for n <= 16, without a branch (SSE2);
+ * any result for a longer n (its callers check the length apart). */
+static inline int short_key_is(const char *a, const char *b, uint32_t n) {
+#if defined(__SSE2__)
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)a);
+    __m128i y = _mm_loadu_si128((const __m128i *)(const void *)b);
+    unsigned eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, y));
+    unsigned want = (1u << (n & 31)) - 1;
+    return (eq & want) == want;
+#else
+    return same_bytes(a, b, n < KEY_INLINE ? n : KEY_INLINE);
+#endif
+}
+
 /* Lexicon word w is token t's key. */
 static inline int word_is_key(const polisi__lexicon *lex, uint32_t w, const polisi__doc *doc,
                               const polisi__token *t) {
@@ -328,28 +401,76 @@ static int rest_matches(const polisi__lexicon *lex, const polisi__lex_entry *e,
     return 1;
 }
 
-/* The group whose first word is token t's key, or NULL; its index + 1 in
- * *number (0 for none). */
-static inline const lex_group *find_group(const polisi__lexicon *lex, const polisi__doc *doc,
-                                          const polisi__token *t, uint32_t *number) {
-    *number = 0;
-    uint32_t hash = t->hash;
-    if (!lex->filter || !filter_has(lex->filter, hash))
-        return NULL;
-    for (size_t slot = hash >> lex->table_shift;; slot = (slot + 1) & lex->table_mask) {
-        const lex_slot *s = &lex->table[slot];
-        if (s->group == 0)
-            return NULL;
-        if (s->hash != hash)
-            continue;
-        const lex_group *g = &lex->groups[s->group - 1];
-        if (t->key_len <= KEY_INLINE
-                ? g->key_len == t->key_len && same_key(g->key, doc->keys + t->key, t->key_len)
-                : word_is_key(lex, g->word, doc, t)) {
-            *number = s->group;
-            return g;
+/* The slots of bucket b whose tag is `tag`: bit k for slot k. */
+static inline unsigned tag_matches(const lex_bucket *b, uint16_t tag) {
+#if defined(__SSE2__)
+    __m128i x = _mm_cmpeq_epi16(_mm_load_si128((const __m128i *)(const void *)b->tag),
+                                _mm_set1_epi16((short)tag));
+    unsigned m = (unsigned)_mm_movemask_epi8(_mm_packs_epi16(x, x)) & 0xFFu;
+    return m;
+#else
+    unsigned m = 0;
+    for (unsigned k = 0; k < BUCKET_SLOTS; k++)
+        m |= (unsigned)(b->tag[k] == tag) << k;
+    return m;
+#endif
+}
+
+/* Group g's first word is token t's key. */
+static inline int group_is_key(const polisi__lexicon *lex, const lex_group *g,
+                               const polisi__doc *doc, const polisi__token *t) {
+    if (t->key_len <= KEY_INLINE) /* the dummy's key_len matches none */
+        return g->key_len == t->key_len && same_key(g->key, doc->keys + t->key, t->key_len);
+    return g != lex->groups && word_is_key(lex, g->word, doc, t);
+}
+
+/* The group of token t's key the long way: every slot of the bucket whose
+ * tag matches, and the next bucket while this one is full. */
+static uint32_t find_group_slow(const polisi__lexicon *lex, const polisi__doc *doc,
+                                const polisi__token *t) {
+    uint16_t tag = hash_tag(t->hash);
+    for (size_t b = t->hash >> lex->table_shift;; b = (b + 1) & lex->table_mask) {
+        const lex_bucket *bk = &lex->table[b];
+        for (unsigned m = tag_matches(bk, tag); m; m &= m - 1) {
+            uint32_t number = bk->group[__builtin_ctz(m)];
+            if (group_is_key(lex, &lex->groups[number], doc, t))
+                return number;
         }
+        if (!bk->group[BUCKET_SLOTS - 1])
+            return 0;
     }
+}
+
+/* The two halves of find_group's fast way. The group whose tag is token
+ * t's: the table is exact, so the first slot whose tag matches (empty
+ * slots, whose tag is 0, come after the full ones) is the only one that
+ * may hold the key. None: slot 0, masked to the dummy. */
+static inline uint32_t candidate_group(const lex_bucket *table, unsigned shift,
+                                       const polisi__token *t) {
+    const lex_bucket *bk = &table[t->hash >> shift];
+    unsigned m = tag_matches(bk, hash_tag(t->hash));
+    return bk->group[__builtin_ctz(m | 1u << BUCKET_SLOTS) % BUCKET_SLOTS] & (0u - (m != 0));
+}
+
+/* The group `number` if its first word is t's key (of at most KEY_INLINE
+ * bytes), else 0: & rather than &&, and a select rather than an if. */
+static inline uint32_t verify(const lex_group *groups, const polisi__doc *doc,
+                              const polisi__token *t, uint32_t number) {
+    const lex_group *g = &groups[number];
+    unsigned same = (g->key_len == t->key_len) & short_key_is(g->key, doc->keys + t->key, t->key_len);
+    return number & (0u - same);
+}
+
+/* The index in lex->groups of the group whose first word is token t's key,
+ * or 0 (the dummy). A key of at most fast_len bytes (nearly all) takes no
+ * branch on the outcome: tokens that start a phrase and those that do not
+ * come mixed, so such a branch would be mispredicted often. */
+static inline uint32_t find_group(const polisi__lexicon *lex, const lex_bucket *table,
+                                  unsigned shift, uint32_t fast_len, const lex_group *groups,
+                                  const polisi__doc *doc, const polisi__token *t) {
+    if (__builtin_expect(t->key_len > fast_len, 0))
+        return find_group_slow(lex, doc, t);
+    return verify(groups, doc, t, candidate_group(table, shift, t));
 }
 
 void polisi__lexicon_set_wake(polisi__lexicon *lex, const polisi__wake_rule *rules, size_t n) {
@@ -403,17 +524,40 @@ void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc) {
     doc->classified = 1;
     /* The candidates 64 tokens at a time, as a bit mask: no branch per
      * token, and the lookups of one step do not wait for each other's
-     * branches. */
+     * branches. A candidate of polisi__scan_prefiltered passed the filter
+     * already, and one of polisi__scan is looked up without it (the lookup
+     * is exact either way). */
+    /* in locals: the stores to tokens and wake bytes could alias them */
+    const lex_bucket *table = lex->table;
+    const lex_group *groups = lex->groups;
+    const uint8_t *kind_flag_wake = lex->kind_flag_wake;
+    unsigned shift = lex->table_shift;
+    uint32_t fast_len = lex->fast_len;
+    /* Two passes over a step's candidates: the table's buckets first, then
+     * the groups they name, so that the loads of one pass (most miss the L1
+     * cache) do not wait for each other nor for those of the other. */
+    /* zeros (the dummy) stay when the table is not exact: every candidate
+     * then takes find_group_slow, but for an empty key */
+    uint16_t found[64] = {0};
     for (size_t base = 0; base < n; base += 64) {
-        for (uint64_t m = candidates64(wake + base); m; m &= m - 1) {
-            size_t i = base + (size_t)__builtin_ctzll(m);
+        uint64_t cand = candidates64(wake + base);
+        for (uint64_t m = fast_len ? cand : 0; m; m &= m - 1) {
+            unsigned k = (unsigned)__builtin_ctzll(m);
+            uint32_t number = candidate_group(table, shift, &doc->toks[base + k]);
+            __builtin_prefetch(&groups[number]);
+            found[k] = (uint16_t)number;
+        }
+        for (uint64_t m = cand; m; m &= m - 1) {
+            unsigned k = (unsigned)__builtin_ctzll(m);
+            size_t i = base + k;
             polisi__token *t = &doc->toks[i];
-            uint32_t number;
-            const lex_group *g = find_group(lex, doc, t, &number);
+            uint32_t number = __builtin_expect(t->key_len > fast_len, 0)
+                                  ? find_group_slow(lex, doc, t)
+                                  : verify(groups, doc, t, found[k]);
+            const lex_group *g = &groups[number]; /* the dummy: no class, no wake bit */
             t->group = number;
-            t->classes = g ? g->classes : 0;
-            wake[i] = (uint8_t)((g ? g->wake : 0) |
-                                lex->kind_flag_wake[(t->kind & 7) << 6 | (t->flags & 63)]);
+            t->classes = g->classes;
+            wake[i] = (uint8_t)(g->wake | kind_flag_wake[(t->kind & 7) << 6 | (t->flags & 63)]);
         }
     }
 }
@@ -422,10 +566,11 @@ void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc) {
 size_t polisi__lexicon_match_slow(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
                                   polisi__lex_class cls, const polisi__lex_entry **out) {
     const polisi__token *t = &doc->toks[i];
-    uint32_t number;
-    const lex_group *g = doc->classified ? (t->group ? &lex->groups[t->group - 1] : NULL)
-                                         : find_group(lex, doc, t, &number);
-    if (!g || !(g->classes & (1u << cls)))
+    const lex_group *g =
+        &lex->groups[doc->classified ? t->group
+                                     : find_group(lex, lex->table, lex->table_shift, lex->fast_len,
+                                                  lex->groups, doc, t)];
+    if (!(g->classes & (1u << cls))) /* the dummy has no class */
         return 0;
     /* Groups of common first words hold dozens of phrases ("s" starts
      * every "S.x." title): most are turned away by their second word's
@@ -433,8 +578,7 @@ size_t polisi__lexicon_match_slow(const polisi__lexicon *lex, const polisi__doc 
     uint32_t second = i + 1 < doc->ntoks ? doc->toks[i + 1].hash : 0;
     for (uint32_t k = g->begin, end = g->begin + g->count; k < end; k++) {
         const polisi__lex_entry *e = &lex->entries[k];
-        if (e->cls == cls && (e->ntoks == 1 || e->second == second) &&
-            rest_matches(lex, e, doc, i)) {
+        if (e->cls == cls && (e->ntoks == 1 || e->second == second) && rest_matches(lex, e, doc, i)) {
             *out = e;
             return e->ntoks;
         }
