@@ -672,29 +672,34 @@ AVX2_FN static void classify_block_avx2(const unsigned char *p, int next_lf, blo
     *m = (block_masks){letters | digits, letters & ~small, letters & small, gap,
                        line_breaks(nl, cr, next_lf), high};
 }
-/* 32 bytes: `value` where bit k of m is set, else 0. */
-AVX2_FN static inline __m256i bits_to_bytes(const __m256i *K, uint32_t m, __m256i value) {
-    const __m256i spread = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, /* lane 0 */
-                                            2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
-    __m256i x = _mm256_shuffle_epi8(_mm256_set1_epi32((int)m), spread);
-    x = _mm256_cmpeq_epi8(_mm256_and_si256(x, K[K_BITS]), K[K_BITS]);
-    return _mm256_and_si256(x, value);
+/* The 64 bits of m as 64 bytes, two vectors of 32: `value` where a bit is
+ * set, else 0. One broadcast of m serves both. */
+AVX2_FN static inline void bits_to_bytes(const __m256i *K, uint64_t m, __m256i value, __m256i out[2]) {
+    const __m256i bytes_0_3 = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+                                               2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
+    const __m256i bytes_4_7 = _mm256_setr_epi8(4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5,
+                                               6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7);
+    __m256i all = _mm256_set1_epi64x((long long)m);
+    for (int k = 0; k < 2; k++) {
+        __m256i x = _mm256_shuffle_epi8(all, k ? bytes_4_7 : bytes_0_3);
+        x = _mm256_cmpeq_epi8(_mm256_and_si256(x, K[K_BITS]), K[K_BITS]);
+        out[k] = _mm256_and_si256(x, value);
+    }
 }
 
-/* 64 bytes: at position i, v0 if bit i of m0 is set, or-ed with v1 for
- * m1 and v2 for m2. */
+/* 64 bytes: at position i, bit j set when bit i of m[j] is, j = 0..2
+ * (the shape); 64 more with bits 3 and 4 for m[3] and m[4] (what came
+ * before). */
 AVX2_FN static void mark_bytes_avx2(const uint64_t m[5], uint8_t out[128]) {
     const __m256i *K = avx2_consts();
+    __m256i b[5][2];
+    static const int value[5] = {K_1, K_2, K_4, K_8, K_16};
+    for (int j = 0; j < 5; j++)
+        bits_to_bytes(K, m[j], K[value[j]], b[j]);
     for (int k = 0; k < 2; k++) {
-        int at = 32 * k;
-        __m256i shape =
-            _mm256_or_si256(_mm256_or_si256(bits_to_bytes(K, (uint32_t)(m[0] >> at), K[K_1]),
-                                            bits_to_bytes(K, (uint32_t)(m[1] >> at), K[K_2])),
-                            bits_to_bytes(K, (uint32_t)(m[2] >> at), K[K_4]));
-        __m256i before = _mm256_or_si256(bits_to_bytes(K, (uint32_t)(m[3] >> at), K[K_8]),
-                                         bits_to_bytes(K, (uint32_t)(m[4] >> at), K[K_16]));
-        _mm256_storeu_si256((__m256i *)(void *)(out + at), shape);
-        _mm256_storeu_si256((__m256i *)(void *)(out + 64 + at), before);
+        __m256i shape = _mm256_or_si256(_mm256_or_si256(b[0][k], b[1][k]), b[2][k]);
+        _mm256_storeu_si256((__m256i *)(void *)(out + 32 * k), shape);
+        _mm256_storeu_si256((__m256i *)(void *)(out + 64 + 32 * k), _mm256_or_si256(b[3][k], b[4][k]));
     }
 }
 #undef AVX2_FN
