@@ -101,7 +101,8 @@ typedef struct polisi__token {
     uint32_t hash;    /* of the key */
     uint32_t key_len;
     /* Set by polisi__lexicon_classify: the lexicon's phrases that start with
-     * this token's key (group + 1, 0 when none) and their classes, one bit
+     * this token's key (their group's number; 0, a group of none, when
+     * none) and their classes, one bit
      * per polisi__lex_class. A recognizer skips a token that starts nothing
      * it reads with one bit test instead of a hash probe per question. */
     uint32_t group;
