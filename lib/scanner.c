@@ -786,8 +786,8 @@ static inline void before_masks(const block_masks *m, unsigned pending, uint64_t
  * that lie wholly in a block, then the next block from the end of the
  * last. A block is read with 16 bytes beyond it, so the last 80 bytes are
  * read from a copy. Stops at a non-ASCII byte, and at a word that fills a
- * block. Returns the bytes consumed: 0 when scan_one must take the next
- * token, or -1 when out of memory.
+ * block: scan_one takes the bytes from sc->pos up to and with sc->stop.
+ * Returns the bytes consumed, or -1 when out of memory.
  *
  * Every token, word or punctuation, takes the same branch-free steps: a
  * punctuation byte is a "word" of no word bytes, made one byte long; its
@@ -873,7 +873,7 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
                 pending = POLISI__TF_SPACE_BEFORE;
         }
         doc->ntoks = (size_t)(t - doc->toks);
-        if (end == 0 || plan.limit < 64) { /* scan_one's turn, to the non-ASCII byte */
+        if (end == 0 || plan.limit < 64) { /* scan_one's turn: the word or the byte */
             sc->stop = base + (plan.limit < 64 ? plan.limit : 0);
             base += end;
             break;
