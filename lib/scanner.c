@@ -705,7 +705,7 @@ AVX2_FN static void mark_bytes_avx2(const uint64_t m[5], uint8_t out[128]) {
 #undef AVX2_FN
 #endif
 
-/* avx2 is a constant where this is inlined (scan_block_for). */
+/* avx2 is a constant where this is inlined (scan_blocks_for). */
 static inline void classify_block(int avx2, const unsigned char *p, block_masks *m, char *k) {
     int next_lf = p[64] == '\n';
 #if POLISI__AVX2
