@@ -343,24 +343,12 @@ static inline int same_bytes(const char *a, const char *b, size_t n) {
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
-/* A key of up to 16 bytes compared in one step, without a branch per byte:
- * the keys of the lexicon and of a scanned document are both followed by
- * KEY_SLACK readable bytes. */
-static inline int same_key(const char *a, const char *b, size_t n) {
-    if (n > 16)
-        return same_bytes(a, b, n);
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)a);
-    __m128i y = _mm_loadu_si128((const __m128i *)(const void *)b);
-    unsigned eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, y));
-    unsigned want = (1u << n) - 1;
-    return (eq & want) == want;
-}
-#else
-#define same_key same_bytes
 #endif
 
-/* The n bytes at a are those at b, for n <= 16, without a branch (SSE2);
- * any result for a longer n (its callers check the length apart). */
+/* The n bytes at a are those at b, for n <= 16, in one step without a
+ * branch per byte (SSE2): the keys of the lexicon and of a scanned document
+ * are both followed by KEY_SLACK readable bytes. Any result for a longer n
+ * (its callers check the length apart). */
 static inline int short_key_is(const char *a, const char *b, uint32_t n) {
 #if defined(__SSE2__)
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)a);
@@ -371,6 +359,11 @@ static inline int short_key_is(const char *a, const char *b, uint32_t n) {
 #else
     return same_bytes(a, b, n < KEY_INLINE ? n : KEY_INLINE);
 #endif
+}
+
+/* The n bytes at a are those at b, any n. */
+static inline int same_key(const char *a, const char *b, size_t n) {
+    return n > KEY_INLINE ? same_bytes(a, b, n) : short_key_is(a, b, (uint32_t)n);
 }
 
 /* Lexicon word w is token t's key. */
