@@ -41,6 +41,21 @@ int polisi__grow(const polisi_allocator *a, void **items, size_t *cap, size_t ne
     return 0;
 }
 
+int polisi__grow_out(const polisi_allocator *a, void **items, size_t *cap, size_t need,
+                     size_t item_size, int borrowed) {
+    if (!borrowed)
+        return polisi__grow(a, items, cap, need, item_size);
+    void *moved = NULL;
+    size_t moved_cap = 0;
+    if (*cap > SIZE_MAX / 2 ||
+        polisi__grow(a, &moved, &moved_cap, need > 2 * *cap ? need : 2 * *cap, item_size))
+        return -1;
+    memcpy(moved, *items, *cap * item_size);
+    *items = moved;
+    *cap = moved_cap;
+    return 0;
+}
+
 /* ---- arena ---- */
 
 struct polisi__arena_block {

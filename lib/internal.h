@@ -30,6 +30,11 @@ void polisi__free(const polisi_allocator *a, void *ptr);
  * is then unchanged). */
 int polisi__grow(const polisi_allocator *a, void **items, size_t *cap, size_t need,
                  size_t item_size);
+/* The same for an array that may lie in memory it does not own
+ * (`borrowed`: part of a larger allocation): growing it then moves it to an
+ * allocation of its own, with its *cap items copied. */
+int polisi__grow_out(const polisi_allocator *a, void **items, size_t *cap, size_t need,
+                     size_t item_size, int borrowed);
 
 /* A bump allocator for the strings and small arrays of one result, freed
  * all at once. Blocks come from the allocator. */

@@ -67,21 +67,11 @@ polisi_result *polisi__result_new(const polisi_allocator *a, size_t max_entities
 
 /* Doubles the entity array; the first move is out of the result's block. */
 static int grow_ents(polisi_result *res) {
-    if (res->cap > SIZE_MAX / 2 / sizeof *res->ents)
+    void *ents = res->ents;
+    if (polisi__grow_out(res->alloc, &ents, &res->cap, res->count + 1, sizeof *res->ents,
+                         res->ents == inline_ents(res)))
         return -1;
-    size_t ncap = res->cap * 2;
-    polisi_entity *p;
-    if (res->ents == inline_ents(res)) {
-        p = polisi__malloc(res->alloc, ncap * sizeof *p);
-        if (p)
-            memcpy(p, res->ents, res->count * sizeof *p);
-    } else {
-        p = polisi__realloc(res->alloc, res->ents, ncap * sizeof *p);
-    }
-    if (!p)
-        return -1;
-    res->ents = p;
-    res->cap = ncap;
+    res->ents = ents;
     return 0;
 }
 

@@ -144,15 +144,8 @@ enum { IN_BLOCK_TOKS = 1, IN_BLOCK_WAKE = 2, IN_BLOCK_KEYS = 4 };
  * allocation of its own (the block is freed whole). */
 static int grow_array(polisi__doc *doc, void **items, size_t *cap, size_t need, size_t size,
                       unsigned bit) {
-    if (!(doc->in_block & bit))
-        return polisi__grow(doc->alloc, items, cap, need, size);
-    void *moved = NULL;
-    size_t moved_cap = 0;
-    if (polisi__grow(doc->alloc, &moved, &moved_cap, need > 2 * *cap ? need : 2 * *cap, size))
+    if (polisi__grow_out(doc->alloc, items, cap, need, size, (doc->in_block & bit) != 0))
         return -1;
-    memcpy(moved, *items, *cap * size);
-    *items = moved;
-    *cap = moved_cap;
     doc->in_block &= ~bit;
     return 0;
 }
