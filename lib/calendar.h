@@ -140,19 +140,8 @@ static inline int on_line(const parser *p, size_t i) {
     return i < p->ntoks && (!(p->toks[i].flags & POLISI__TF_LINE_BEFORE) || i == p->start);
 }
 
-/* Token i is the punctuation character c (polisi__tok_punct, inline). */
-static inline int tok_punct(const polisi__doc *doc, size_t i, char c) {
-    if (i >= doc->ntoks)
-        return 0;
-    const polisi__token *t = &doc->toks[i];
-    return t->kind == POLISI__TOK_PUNCT && t->key_len == 1 && doc->keys[t->key] == c;
-}
-
 static inline int punct_at(const parser *p, size_t i, char c) {
-    if (!on_line(p, i))
-        return 0;
-    const polisi__token *t = &p->toks[i];
-    return t->kind == POLISI__TOK_PUNCT && t->key_len == 1 && p->keys[t->key] == c;
+    return on_line(p, i) && polisi__tok_punct(p->doc, i, c);
 }
 
 static inline int word_at(const parser *p, size_t i, const char *s) {

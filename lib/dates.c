@@ -308,7 +308,7 @@ static size_t explicit_date(const parser *p, size_t k, int allow_noyear, dval *v
         return 0;
     const polisi__token *t = &p->toks[k];
     if (t->kind != POLISI__TOK_NUMBER && !(t->classes & POLISI__LEX_BIT(POLISI__LEX_DATEWORD)) &&
-        !tok_punct(p->doc, k, '('))
+        !polisi__tok_punct(p->doc, k, '('))
         return 0;
     size_t e;
     if ((e = bracket_date(p, k, allow_noyear, v)) != 0)
@@ -505,7 +505,7 @@ static const char *const coarse_before[] = {"minggu", "pekan", "bulan", "tahun",
 static size_t relday_of(const parser *p, size_t k, size_t n, const dt_word *w, int *off) {
     if (!n || w->kind != DTK_RELDAY)
         return 0;
-    if (k > 0 && glued(p, k) && tok_punct(p->doc, k - 1, '-'))
+    if (k > 0 && glued(p, k) && polisi__tok_punct(p->doc, k - 1, '-'))
         return 0; /* "hari-hari ini" */
     if (k > 0 && w->num == -1 && KEY_IN(p, k - 1, coarse_before))
         return 0; /* "minggu kemarin", "tahun kemarin": coarser than a day */
@@ -564,13 +564,13 @@ static int legal_citation(const parser *p, size_t tahun) {
     size_t prev = tahun - 1;
     if (doc->toks[prev].kind == POLISI__TOK_NUMBER)
         /* "Nomor 35 Tahun 2009"; but "HUT ke-74 tahun 2019" is a date */
-        return !(prev > 0 && tok_punct(doc, prev - 1, '-'));
+        return !(prev > 0 && polisi__tok_punct(doc, prev - 1, '-'));
     /* "Keppres Nomor 107/TPA Tahun 2019", "UU ITE Tahun 2008" */
     for (size_t back = 1; back <= 5 && back <= tahun; back++) {
         size_t t = tahun - back;
-        if (tok_punct(doc, t, ',') || (doc->toks[t + 1].flags & POLISI__TF_LINE_BEFORE))
+        if (polisi__tok_punct(doc, t, ',') || (doc->toks[t + 1].flags & POLISI__TF_LINE_BEFORE))
             break;
-        if (KEY_IN(p, t, legal_words) || (tok_punct(doc, t, '/') && back <= 2))
+        if (KEY_IN(p, t, legal_words) || (polisi__tok_punct(doc, t, '/') && back <= 2))
             return 1;
     }
     return 0;
@@ -827,7 +827,7 @@ static size_t point_at(const parser *p, size_t k, dspan *s, int *pk) {
         }
         return 0;
     }
-    if (tok_punct(doc, k, '(')) {
+    if (polisi__tok_punct(doc, k, '(')) {
         /* A bracket without a weekday: with a year, next to a relative day
          * or a part of the day ("(25/8) kemarin", "tadi malam (1/10)"), or
          * after "pada" or day names ("Sabtu-Minggu (14-15/9)"). */

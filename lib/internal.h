@@ -231,7 +231,12 @@ static inline int polisi__tok_is(const polisi__doc *doc, size_t i, const char *s
                                           memcmp(doc->keys + t->key, s, n) == 0));
 }
 /* 1 when token i is the punctuation character c (ASCII); 0 past the end. */
-int polisi__tok_punct(const polisi__doc *doc, size_t i, char c);
+static inline int polisi__tok_punct(const polisi__doc *doc, size_t i, char c) {
+    if (i >= doc->ntoks)
+        return 0;
+    const polisi__token *t = &doc->toks[i];
+    return t->kind == POLISI__TOK_PUNCT && t->key_len == 1 && doc->keys[t->key] == c;
+}
 /* 1 when token i's key is one of the n NUL-terminated words of list (0
  * past the end). */
 int polisi__tok_in(const polisi__doc *doc, size_t i, const char *const *list, size_t n);

@@ -108,13 +108,6 @@ static int is_prefix_title(const polisi_entity *e) {
 
 /* ---- token tests ---- */
 
-/* polisi__tok_punct, inline: the name and title loops ask it at most tokens. */
-static int punct_at(const polisi__doc *doc, size_t i, char c) {
-    if (i >= doc->ntoks)
-        return 0;
-    const polisi__token *t = &doc->toks[i];
-    return t->kind == POLISI__TOK_PUNCT && t->key_len == 1 && doc->keys[t->key] == c;
-}
 
 static int glued(const polisi__doc *doc, size_t i) {
     return i < doc->ntoks && !(doc->toks[i].flags & (POLISI__TF_SPACE_BEFORE | POLISI__TF_LINE_BEFORE));
@@ -266,10 +259,10 @@ static int initial_word(const polisi__doc *doc, size_t k) {
  * and an initial's dot ("M.", "Moh."). Returns the token after it. */
 static size_t word_end(const polisi__doc *doc, size_t k) {
     size_t end = k + 1;
-    while ((punct_at(doc, end, '\'') || punct_at(doc, end, '-')) && glued(doc, end) &&
+    while ((polisi__tok_punct(doc, end, '\'') || polisi__tok_punct(doc, end, '-')) && glued(doc, end) &&
            glued(doc, end + 1) && is_word(doc, end + 1))
         end += 2;
-    if (end == k + 1 && initial_word(doc, k) && punct_at(doc, end, '.') && glued(doc, end))
+    if (end == k + 1 && initial_word(doc, k) && polisi__tok_punct(doc, end, '.') && glued(doc, end))
         end++;
     return end;
 }
@@ -279,7 +272,7 @@ static int read_name(ents *es, const polisi__doc *doc, size_t k, name_read *nr) 
     if (new_line(doc, k))
         return 0;
     if (IN_LIST(doc, k, address_words) && is_cap_word(doc, k)) {
-        k += 1 + (punct_at(doc, k + 1, '.') && glued(doc, k + 1));
+        k += 1 + (polisi__tok_punct(doc, k + 1, '.') && glued(doc, k + 1));
         if (new_line(doc, k))
             return 0;
     }
@@ -308,7 +301,7 @@ static int read_name_back(ents *es, const polisi__doc *doc, size_t k, name_read 
     int words = 0;
     while (b > 0 && words < 4 && !(b < k && new_line(doc, b))) {
         size_t p = b - 1;
-        if (punct_at(doc, p, '.') && p > 0 && glued(doc, p) && is_cap_word(doc, p - 1) &&
+        if (polisi__tok_punct(doc, p, '.') && p > 0 && glued(doc, p) && is_cap_word(doc, p - 1) &&
             initial_word(doc, p - 1))
             p--; /* an initial with its dot */
         if (!name_word(es, doc, p))
@@ -361,12 +354,12 @@ static size_t gap_to_rank(ents *es, const polisi__doc *doc, size_t k) {
         k = skip_units(es, k);
         if (k >= doc->ntoks || new_line(doc, k))
             return 0;
-        size_t r = k + punct_at(doc, k, ',');
+        size_t r = k + polisi__tok_punct(doc, k, ',');
         if (ent_at(es, POLISI_RANK, r) >= 0)
             return r;
         const polisi__token *t = &doc->toks[k];
-        if (!(is_cap_word(doc, k) || t->kind == POLISI__TOK_NUMBER || punct_at(doc, k, '/') ||
-              punct_at(doc, k, '-')) || function_word(doc, k))
+        if (!(is_cap_word(doc, k) || t->kind == POLISI__TOK_NUMBER || polisi__tok_punct(doc, k, '/') ||
+              polisi__tok_punct(doc, k, '-')) || function_word(doc, k))
             return 0;
     }
     return 0;
@@ -388,7 +381,7 @@ static size_t read_suffixes(ents *es, const polisi__doc *doc, size_t k, person *
     size_t end = k;
     for (;;) {
         size_t j = end, gap = 0;
-        while (gap < 2 && (punct_at(doc, j, ',') || punct_at(doc, j, '.') || punct_at(doc, j, ';')))
+        while (gap < 2 && (polisi__tok_punct(doc, j, ',') || polisi__tok_punct(doc, j, '.') || polisi__tok_punct(doc, j, ';')))
             j++, gap++;
         long t = ent_at(es, POLISI_TITLE, j);
         if (t < 0 || is_prefix_title(ent(es, t)) || (gap == 2 && end == k))
@@ -401,14 +394,14 @@ static size_t read_suffixes(ents *es, const polisi__doc *doc, size_t k, person *
 /* A position in apposition after the person: "Ipda Syamsuar, Kanit Reskrim
  * Polsek Pallangga". It must not lead to another officer. */
 static void read_apposition(ents *es, const polisi__doc *doc, person *p) {
-    size_t k = p->end + punct_at(doc, p->end, ',');
+    size_t k = p->end + polisi__tok_punct(doc, p->end, ',');
     long pos = ent_at(es, POLISI_POSITION, k);
     if (pos < 0 || new_line(doc, k))
         return;
     size_t after = skip_units(es, ent(es, pos)->tok_end);
-    size_t next = after + punct_at(doc, after, ',');
+    size_t next = after + polisi__tok_punct(doc, after, ',');
     if (ent_at(es, POLISI_RANK, next) >= 0 || ent_at(es, POLISI_TITLE, next) >= 0 ||
-        (!punct_at(doc, after, ',') && name_word(es, doc, after) && !new_line(doc, after)))
+        (!polisi__tok_punct(doc, after, ',') && name_word(es, doc, after) && !new_line(doc, after)))
         return;
     if (p->position < 0)
         p->position = pos;
@@ -465,14 +458,14 @@ static int build(ents *es, const polisi__doc *doc, long first, person *p) {
         size_t r = gap_to_rank(es, doc, k);
         if (r)
             k = r;
-        else if (punct_at(doc, k, ',') && ent_at(es, POLISI_TITLE, k + 1) >= 0)
+        else if (polisi__tok_punct(doc, k, ',') && ent_at(es, POLISI_TITLE, k + 1) >= 0)
             k++; /* "Bupati, Dr. H. ..." */
     }
     long r = ent_at(es, POLISI_RANK, k);
     if (r >= 0) {
         p->rank = r;
         k = ent(es, r)->tok_end;
-        k += punct_at(doc, k, ',') && !new_line(doc, k + 1);
+        k += polisi__tok_punct(doc, k, ',') && !new_line(doc, k + 1);
         long pos = ent_at(es, POLISI_POSITION, k);
         if (pos >= 0 && p->position < 0) { /* "Irjen Pol Kakorlantas Aan Sukanan" */
             p->position = pos;
@@ -498,7 +491,7 @@ static int build_back(ents *es, const polisi__doc *doc, long title, person *p) {
     p->position = p->rank = -1;
     size_t k = ent(es, title)->tok_begin;
     size_t b = k;
-    if (b > 0 && (punct_at(doc, b - 1, ',') || punct_at(doc, b - 1, '.')))
+    if (b > 0 && (polisi__tok_punct(doc, b - 1, ',') || polisi__tok_punct(doc, b - 1, '.')))
         b--;
     if (!read_name_back(es, doc, b, &p->name))
         return 0;

@@ -130,19 +130,12 @@ static int next_is(const polisi__doc *doc, size_t i, const char *s) {
            polisi__tok_is(doc, i, s);
 }
 
-/* polisi__tok_punct inline: asked around every rank. */
-static int punct_is(const polisi__doc *doc, size_t i, char c) {
-    if (i >= doc->ntoks)
-        return 0;
-    const polisi__token *t = &doc->toks[i];
-    return t->kind == POLISI__TOK_PUNCT && t->key_len == 1 && doc->keys[t->key] == c;
-}
 
 /* Token i exists, is on the same line as the token before, and is the
  * punctuation c. */
 static int next_punct(const polisi__doc *doc, size_t i, char c) {
     return i < doc->ntoks && !(doc->toks[i].flags & POLISI__TF_LINE_BEFORE) &&
-           punct_is(doc, i, c);
+           polisi__tok_punct(doc, i, c);
 }
 
 /* "Pol", "Pol.", "Polisi", "(Pol)", "(Polisi)": tokens used, or 0. */
@@ -348,7 +341,7 @@ static int after_named_place(const polisi__doc *doc, size_t i) {
     if (i == 0)
         return 0;
     size_t p = i - 1;
-    if (punct_is(doc, p, '.') && p > 0)
+    if (polisi__tok_punct(doc, p, '.') && p > 0)
         p--;
     return CUE_IN(doc, p, named_places);
 }
@@ -423,7 +416,7 @@ static int abbreviation_dot(const polisi__doc *doc, size_t dot) {
     if (after >= doc->ntoks || (doc->toks[after].flags & POLISI__TF_LINE_BEFORE))
         return 0;
     const polisi__token *t = &doc->toks[after];
-    return t->kind == POLISI__TOK_PUNCT ? punct_is(doc, after, '.')
+    return t->kind == POLISI__TOK_PUNCT ? polisi__tok_punct(doc, after, '.')
                                         : !(t->flags & POLISI__TF_LOWER);
 }
 

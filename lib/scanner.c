@@ -1183,13 +1183,6 @@ int polisi__tok_in(const polisi__doc *doc, size_t i, const char *const *list, si
     return 0;
 }
 
-int polisi__tok_punct(const polisi__doc *doc, size_t i, char c) {
-    if (i >= doc->ntoks)
-        return 0;
-    const polisi__token *t = &doc->toks[i];
-    return t->kind == POLISI__TOK_PUNCT && t->key_len == 1 && doc->keys[t->key] == c;
-}
-
 int polisi__title_case_line(const polisi__doc *doc, size_t i, size_t min_words) {
     /* Only this many tokens on each side are read: a headline is shorter,
      * and reading a whole line per candidate made a long line quadratic. */

@@ -140,17 +140,10 @@ static int same_line(const polisi__doc *doc, size_t i) {
     return i < doc->ntoks && !(doc->toks[i].flags & POLISI__TF_LINE_BEFORE);
 }
 
-/* polisi__tok_punct, inline. */
-static int punct_at(const polisi__doc *doc, size_t i, char c) {
-    if (i >= doc->ntoks)
-        return 0;
-    const polisi__token *t = &doc->toks[i];
-    return t->kind == POLISI__TOK_PUNCT && t->key_len == 1 && doc->keys[t->key] == c;
-}
 
 /* A dot glued to the token before it. */
 static int glued_dot(const polisi__doc *doc, size_t i) {
-    return punct_at(doc, i, '.') && !(doc->toks[i].flags & POLISI__TF_SPACE_BEFORE);
+    return polisi__tok_punct(doc, i, '.') && !(doc->toks[i].flags & POLISI__TF_SPACE_BEFORE);
 }
 
 static int is_word(const polisi__doc *doc, size_t i) {
@@ -272,9 +265,9 @@ static int in_named_place(const polisi__ctx *ctx, size_t i) {
     /* back over a run of prefix titles ("Prof. Dr. Ir. H."), at most 16
      * tokens: unbounded, "Dr. Dr. Dr. ..." cost its length squared */
     while (p > 0 && i - p < 16 &&
-           (punct_at(doc, p - 1, '.') || known_at(ctx, p - 1, PRE, &d) == 1))
+           (polisi__tok_punct(doc, p - 1, '.') || known_at(ctx, p - 1, PRE, &d) == 1))
         p--;
-    if (p > 2 && punct_at(doc, p - 1, ')') && punct_at(doc, p - 3, '('))
+    if (p > 2 && polisi__tok_punct(doc, p - 1, ')') && polisi__tok_punct(doc, p - 3, '('))
         p -= 1; /* "Rumah Sakit Umum Pusat (RSUP) Prof ...": the abbreviation */
     if (p > 2 && (polisi__tok_is(doc, p - 1, "daerah") || polisi__tok_is(doc, p - 1, "pusat")) &&
         polisi__tok_is(doc, p - 2, "umum"))
@@ -309,7 +302,7 @@ static int haji_zone(const polisi__ctx *ctx, size_t i) {
         return 1;
     size_t p = i - 1;
     const title_def *d;
-    if (punct_at(doc, p, '.'))
+    if (polisi__tok_punct(doc, p, '.'))
         return !(p > 0 && is_word(doc, p - 1) && tok_len(doc, p - 1) == 1);
     if (!is_cap_word(doc, p))
         return 1;
@@ -340,7 +333,7 @@ static const title_def *by_case(const polisi__doc *doc, size_t i, const title_de
 /* The shape [i, end) has a dot in it or glued after it. */
 static int has_dot(const polisi__doc *doc, size_t i, size_t end) {
     for (size_t k = i; k < end; k++)
-        if (punct_at(doc, k, '.'))
+        if (polisi__tok_punct(doc, k, '.'))
             return 1;
     return glued_dot(doc, end);
 }
@@ -387,22 +380,22 @@ static int name_before(const polisi__doc *doc, size_t i, int *sep) {
     if (i == 0 || (doc->toks[i].flags & POLISI__TF_LINE_BEFORE))
         return 0;
     size_t p = i - 1;
-    if (punct_at(doc, p, ',') || punct_at(doc, p, '.')) {
+    if (polisi__tok_punct(doc, p, ',') || polisi__tok_punct(doc, p, '.')) {
         /* "Res.M.Enim": a dot glued on both sides joins an abbreviation */
-        if (punct_at(doc, p, '.') && !(doc->toks[i].flags & POLISI__TF_SPACE_BEFORE))
+        if (polisi__tok_punct(doc, p, '.') && !(doc->toks[i].flags & POLISI__TF_SPACE_BEFORE))
             return 0;
         *sep = 1;
         if (p == 0)
             return 0;
         p--;
-        if (punct_at(doc, p, '.') && p > 0 && is_word(doc, p - 1) && tok_len(doc, p - 1) == 1)
+        if (polisi__tok_punct(doc, p, '.') && p > 0 && is_word(doc, p - 1) && tok_len(doc, p - 1) == 1)
             return 1; /* an initial with its dot */
     }
     if (is_cap_word(doc, p))
         return !place_word(doc, p) && !not_name(doc, p); /* "Jl. M.H. Thamrin", "PT SAP" */
     /* "Mu'at", "Butar-butar": a lower-case piece glued to the name */
     return is_word(doc, p) && p > 1 && !(doc->toks[p].flags & POLISI__TF_SPACE_BEFORE) &&
-           (punct_at(doc, p - 1, '\'') || punct_at(doc, p - 1, '-')) &&
+           (polisi__tok_punct(doc, p - 1, '\'') || polisi__tok_punct(doc, p - 1, '-')) &&
            is_cap_word(doc, p - 2);
 }
 
@@ -503,7 +496,7 @@ static int shape_ok(const polisi__doc *doc, size_t i, size_t m, const title_def 
     if ((d->flags & T_CERT) && !in_run)
         return 0;
     if (m == 1 && (d->flags & T_RUN) && !in_run &&
-        ((d->flags & T_STRICT) || !sep || !punct_at(doc, i - 1, ',')))
+        ((d->flags & T_STRICT) || !sep || !polisi__tok_punct(doc, i - 1, ',')))
         return 0;
     if ((d->flags & T_SEP) && !in_run && !sep)
         return 0;
@@ -561,8 +554,8 @@ static int continues_run(const polisi__doc *doc, size_t run_end, size_t i) {
         (doc->toks[i].flags & POLISI__TF_LINE_BEFORE))
         return 0; /* the gap test first: a long gap must cost nothing */
     for (size_t k = run_end; k < i; k++)
-        if (!punct_at(doc, k, ',') && !punct_at(doc, k, '.') &&
-            !punct_at(doc, k, ';'))
+        if (!polisi__tok_punct(doc, k, ',') && !polisi__tok_punct(doc, k, '.') &&
+            !polisi__tok_punct(doc, k, ';'))
             return 0;
     return 1;
 }
