@@ -147,24 +147,24 @@ typedef struct polisi__doc {
 /* What the scanner needs of the lexicon to do most of
  * polisi__lexicon_classify's work while a token's hash is in a register:
  * a bit filter of the hashes of the lexicon's first words, and the wake
- * bits that a token's kind and flags give. The scanner writes every token's
- * wake byte from these, with POLISI__WAKE_CANDIDATE when the filter lets
- * its hash through; classify then looks up only the candidates (about one
- * token in six) in the table. */
+ * bits that a token's kind and flags give (as marks). The scanner writes
+ * every token's wake byte from these, with POLISI__WAKE_CANDIDATE when the
+ * filter lets its hash through; classify then looks up only the candidates
+ * (about one token in five) in the table. */
 #define POLISI__FILTER_BITS 16
 #define POLISI__FILTER_SHIFT (32 - POLISI__FILTER_BITS)
 #define POLISI__FILTER_WORDS ((1u << POLISI__FILTER_BITS) / 64)
 typedef struct polisi__prefilter {
     const uint64_t *filter; /* bit hash >> POLISI__FILTER_SHIFT, of FILTER_WORDS words */
-    const uint8_t *wake;    /* [kind << 6 | flags], kind < 8, flags < 64 */
     /* The scanner's 64-byte path knows a token's kind and flags by a
      * 5-bit mark (scanner.c): what each mark gives, as kind | flags << 8 |
-     * wake bits << 16. polisi__prefilter_marks makes it from `wake`. */
+     * wake bits << 16 (polisi__prefilter_marks). */
     const uint32_t *marks;
 } polisi__prefilter;
 #define POLISI__MARKS 32
 
-/* The marks of a prefilter from its wake bits: after every change to them. */
+/* The marks of a prefilter from the wake bits by token kind and flags,
+ * [kind << 6 | flags] (kind < 8, flags < 64): after every change to them. */
 void polisi__prefilter_marks(const uint8_t *wake, uint32_t marks[POLISI__MARKS]);
 
 /* In a token's wake byte after the scan: the token may start a phrase of

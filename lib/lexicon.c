@@ -317,7 +317,6 @@ static polisi_status make_table(polisi__lexicon *lex) {
         lex->filter[(hash >> FILTER_SHIFT) / 64] |= (uint64_t)1 << ((hash >> FILTER_SHIFT) % 64);
     }
     lex->prefilter.filter = lex->filter;
-    lex->prefilter.wake = lex->kind_flag_wake;
     lex->prefilter.marks = lex->marks;
     polisi__prefilter_marks(lex->kind_flag_wake, lex->marks);
     return POLISI_OK;

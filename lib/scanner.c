@@ -510,11 +510,11 @@ static inline uint64_t low_bits(unsigned n) {
 }
 
 /* What the case of each word of a block is, as a bit at the byte after
- * the word (a word is a run of letters and digits). So that a token's
- * flags are read with a shift each, the masks are made for all the words
- * of the block at once, with additions whose carries run along a word: a
- * bit added at a word's first byte carries up to the first byte that is
- * not in the mask added to, or past the word's end. */
+ * the word (a word is a run of letters and digits): the shape of its
+ * mark. The masks are made for all the words of the block at once, with
+ * additions whose carries run along a word: a bit added at a word's first
+ * byte carries up to the first byte that is not in the mask added to, or
+ * past the word's end. */
 typedef struct word_ends {
     uint64_t cap;      /* its first letter is a capital */
     uint64_t no_lower; /* no small letter */
@@ -541,7 +541,6 @@ static inline word_ends shape_at_ends(const block_masks *m, uint64_t starts, uin
     e.no_upper = (carry_from_starts(word & ~m->upper, starts) & ~word) | punct << 1;
     return e;
 }
-
 
 /* Line breaks from the masks of LF and CR: a CR followed by LF (next_lf:
  * the byte after the block is LF) is no line break of its own. */
@@ -1121,14 +1120,7 @@ static polisi_status scan_text(polisi__doc *doc, const char *text, size_t len,
 /* The prefilter of polisi__scan: every token is a candidate, whatever its
  * hash, kind and flags; classify does it all. */
 static const uint64_t no_filter[POLISI__FILTER_WORDS];
-#define C4 POLISI__WAKE_CANDIDATE, POLISI__WAKE_CANDIDATE, POLISI__WAKE_CANDIDATE, POLISI__WAKE_CANDIDATE
-#define C16 C4, C4, C4, C4
-#define C64 C16, C16, C16, C16
-static const uint8_t all_candidates[8 << 6] = {C64, C64, C64, C64, C64, C64, C64, C64};
-#undef C64
-#undef C16
-#undef C4
-static const polisi__prefilter pass_all = {no_filter, all_candidates, candidate_marks};
+static const polisi__prefilter pass_all = {no_filter, candidate_marks};
 
 polisi_status polisi__scan(polisi__doc *doc, const char *text, size_t len,
                            const polisi_allocator *alloc) {
