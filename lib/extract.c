@@ -98,12 +98,6 @@ void polisi_extractor_free(polisi_extractor *ex) {
     polisi__free(&ex->opts.alloc, ex);
 }
 
-static polisi_status new_result(const polisi_extractor *ex, const char *text, size_t len,
-                                polisi_result **out) {
-    *out = polisi__result_new(&ex->opts.alloc, ex->opts.max_entities, text, len);
-    return *out ? POLISI_OK : POLISI_ERR_NOMEM;
-}
-
 static polisi_status run_recognizers(polisi__ctx *ctx, unsigned mask, int phase) {
     for (size_t i = 0; i < NRECOGNIZERS; i++) {
         if (recognizers[i].phase != phase || !(recognizers[i].needs & mask))
@@ -135,21 +129,18 @@ polisi_status polisi_extract(const polisi_extractor *ex, const char *text, size_
      * its cost hidden in the scan's work, and leaves it in cache for the
      * copy. The recognizers read the caller's text through the tokens;
      * what they keep of it they copy. */
-    polisi_result *res;
-    polisi_status st = new_result(ex, NULL, len, &res);
-    if (st != POLISI_OK)
-        return st;
+    polisi_result *res = polisi__result_new(&ex->opts.alloc, ex->opts.max_entities, len);
+    if (!res)
+        return POLISI_ERR_NOMEM;
     polisi__doc doc;
     memset(&doc, 0, sizeof doc);
-    st = polisi__scan_prefiltered(&doc, text, len, &ex->opts.alloc,
-                                  polisi__lexicon_prefilter(ex->lex));
+    polisi_status st = polisi__scan_prefiltered(&doc, text, len, &ex->opts.alloc,
+                                                polisi__lexicon_prefilter(ex->lex));
     if (st == POLISI_OK) {
         if (len)
             memcpy(res->text, text, len);
         polisi__doc_guard_spare(&doc);
         polisi__lexicon_classify(ex->lex, &doc);
-    }
-    if (st == POLISI_OK) {
         polisi__ctx ctx = {ex, &doc, res, options};
         st = run_recognizers(&ctx, mask, 1);
         if (st == POLISI_OK)

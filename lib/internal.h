@@ -434,11 +434,10 @@ struct polisi_result {
     size_t sorted;
 };
 
-/* A new result with room for a copy of text[0, len), which it makes when
- * text is not NULL (polisi_extract passes NULL and copies the text itself
- * after its scan); NULL without memory. */
-polisi_result *polisi__result_new(const polisi_allocator *alloc, size_t max_entities,
-                                  const char *text, size_t len);
+/* A new result with room for a copy of a text of len bytes, NUL after it,
+ * which the caller makes (polisi_extract, after its scan); NULL without
+ * memory. */
+polisi_result *polisi__result_new(const polisi_allocator *alloc, size_t max_entities, size_t len);
 /* Appends an entity of `type` over tokens [tb, te) of doc (te > tb).
  * Returns it zeroed but for its span, or NULL with *status set. */
 polisi_entity *polisi__result_add(polisi_result *res, const polisi__doc *doc, polisi_type type,

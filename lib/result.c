@@ -29,8 +29,7 @@ static polisi_entity *inline_ents(polisi_result *res) {
     return (polisi_entity *)(void *)((char *)res + ENTS_AT);
 }
 
-polisi_result *polisi__result_new(const polisi_allocator *a, size_t max_entities,
-                                  const char *text, size_t len) {
+polisi_result *polisi__result_new(const polisi_allocator *a, size_t max_entities, size_t len) {
     size_t nents = INLINE_ENTS_MIN + len / 128;
     if (nents > INLINE_ENTS_MAX)
         nents = INLINE_ENTS_MAX;
@@ -56,10 +55,6 @@ polisi_result *polisi__result_new(const polisi_allocator *a, size_t max_entities
     r->fields_left = nents;
     polisi__arena_init_buffer(&r->arena, a, block + arena_at, arena);
     r->text = block + text_at;
-    /* text NULL: the caller copies it to r->text itself (polisi_extract,
-     * after its scan: see there) */
-    if (text && len)
-        memcpy(r->text, text, len);
     r->text[len] = '\0';
     r->len = len;
     return r;
