@@ -60,7 +60,7 @@ static int may_start_at(const ents *es, size_t k) {
 /* The first entity that starts at token k or later: by halves, with a
  * select instead of a branch. The steps depend on n alone, the same for
  * every call on a text, so the loop is predicted; a search that branched
- * on the entities (or stepped from the last answer, as this did) missed
+ * on the entities missed
  * about once a call, as where the answer lies varies. */
 static size_t first_from(const ents *es, size_t k) {
     const polisi_entity *e = es->res->ents;
@@ -85,11 +85,11 @@ static long ent_at(const ents *es, polisi_type type, size_t k) {
     return -1;
 }
 
-static const polisi_entity *ent(ents *es, long i) { return &es->res->ents[i]; }
+static const polisi_entity *ent(const ents *es, long i) { return &es->res->ents[i]; }
 
 /* Some entity of phase 1 starts at token k: one search for all the types
  * (a call of ent_at per type made it six). */
-static int any_ent_at(ents *es, size_t k) {
+static int any_ent_at(const ents *es, size_t k) {
     if (!may_start_at(es, k))
         return 0;
     for (size_t i = first_from(es, k); i < es->n && es->res->ents[i].tok_begin == k; i++) {
@@ -245,7 +245,7 @@ typedef struct name_read {
 } name_read;
 
 /* Token k can be a word of a name here. */
-static int name_word(ents *es, const polisi__doc *doc, size_t k) {
+static int name_word(const ents *es, const polisi__doc *doc, size_t k) {
     /* the token tests first, the search of the entities last */
     return is_cap_word(doc, k) && !IN_LIST(doc, k, stop_words) && !function_word(doc, k) &&
            !any_ent_at(es, k);
@@ -268,7 +268,7 @@ static size_t word_end(const polisi__doc *doc, size_t k) {
 }
 
 /* Reads the name that starts at token k; 0 when there is none. */
-static int read_name(ents *es, const polisi__doc *doc, size_t k, name_read *nr) {
+static int read_name(const ents *es, const polisi__doc *doc, size_t k, name_read *nr) {
     if (new_line(doc, k))
         return 0;
     if (IN_LIST(doc, k, address_words) && is_cap_word(doc, k)) {
@@ -296,7 +296,7 @@ static int read_name(ents *es, const polisi__doc *doc, size_t k, name_read *nr) 
 }
 
 /* Reads a name backwards from token k (exclusive): "ujar Said Hud SS". */
-static int read_name_back(ents *es, const polisi__doc *doc, size_t k, name_read *nr) {
+static int read_name_back(const ents *es, const polisi__doc *doc, size_t k, name_read *nr) {
     size_t b = k;
     int words = 0;
     while (b > 0 && words < 4 && !(b < k && new_line(doc, b))) {
@@ -338,7 +338,7 @@ static void add_title(person *p, long t) {
 }
 
 /* Skips the units right after a position ("Kasat Reskrim Polres Bogor"). */
-static size_t skip_units(ents *es, size_t k) {
+static size_t skip_units(const ents *es, size_t k) {
     long u;
     while ((u = ent_at(es, POLISI_UNIT, k)) >= 0)
         k = ent(es, u)->tok_end;
@@ -349,7 +349,7 @@ static size_t skip_units(ents *es, size_t k) {
  * take ("Kaops Satgas Damai Cartenz Brigjen ...", "Babinsa Posramil X
  * Kodim 0114/Aceh Jaya Serda ..."): capitalized words, numbers, "/" and
  * "-", at most ten tokens. Returns the rank's token or 0. */
-static size_t gap_to_rank(ents *es, const polisi__doc *doc, size_t k) {
+static size_t gap_to_rank(const ents *es, const polisi__doc *doc, size_t k) {
     for (size_t n = 0; n <= 10; n++, k++) {
         k = skip_units(es, k);
         if (k >= doc->ntoks || new_line(doc, k))
@@ -366,7 +366,7 @@ static size_t gap_to_rank(ents *es, const polisi__doc *doc, size_t k) {
 }
 
 /* Prefix titles at k: appended; returns the token after them. */
-static size_t read_prefixes(ents *es, size_t k, person *p) {
+static size_t read_prefixes(const ents *es, size_t k, person *p) {
     long t;
     while ((t = ent_at(es, POLISI_TITLE, k)) >= 0 && is_prefix_title(ent(es, t))) {
         add_title(p, t);
@@ -377,7 +377,7 @@ static size_t read_prefixes(ents *es, size_t k, person *p) {
 
 /* Suffix titles after the name, separated by at most a comma or period
  * each: "Gultom. S. Sos, SIK, M. Han". Returns the token after the last. */
-static size_t read_suffixes(ents *es, const polisi__doc *doc, size_t k, person *p) {
+static size_t read_suffixes(const ents *es, const polisi__doc *doc, size_t k, person *p) {
     size_t end = k;
     for (;;) {
         size_t j = end, gap = 0;
@@ -393,7 +393,7 @@ static size_t read_suffixes(ents *es, const polisi__doc *doc, size_t k, person *
 
 /* A position in apposition after the person: "Ipda Syamsuar, Kanit Reskrim
  * Polsek Pallangga". It must not lead to another officer. */
-static void read_apposition(ents *es, const polisi__doc *doc, person *p) {
+static void read_apposition(const ents *es, const polisi__doc *doc, person *p) {
     size_t k = p->end + polisi__tok_punct(doc, p->end, ',');
     long pos = ent_at(es, POLISI_POSITION, k);
     if (pos < 0 || new_line(doc, k))
@@ -434,7 +434,7 @@ static int title_case_after(const polisi__doc *doc, size_t k) {
  * where names end (not at a unit or position word that would make it a
  * place: "Babinsa Posramil Indra Jaya Kodim ..."), have at most four words,
  * and not stand in a headline. */
-static int position_name_ok(ents *es, const polisi__doc *doc, long pos,
+static int position_name_ok(const ents *es, const polisi__doc *doc, long pos,
                             const name_read *nr) {
     size_t k = nr->end;
     if (!ent(es, pos)->str[POLISI_FIELD_UNIT] || nr->words > 4 ||
@@ -446,7 +446,7 @@ static int position_name_ok(ents *es, const polisi__doc *doc, long pos,
 
 /* Builds the person whose first part is entity `first`; 1 when one is
  * there. */
-static int build(ents *es, const polisi__doc *doc, long first, person *p) {
+static int build(const ents *es, const polisi__doc *doc, long first, person *p) {
     p->ntitles = 0; /* the other fields are set before they are read */
     p->position = p->rank = -1;
     const polisi_entity *e = ent(es, first);
@@ -486,7 +486,7 @@ static int build(ents *es, const polisi__doc *doc, long first, person *p) {
 }
 
 /* A person named only before its suffix titles: "ujar Said Hud SS". */
-static int build_back(ents *es, const polisi__doc *doc, long title, person *p) {
+static int build_back(const ents *es, const polisi__doc *doc, long title, person *p) {
     p->ntitles = 0; /* the other fields are set before they are read */
     p->position = p->rank = -1;
     size_t k = ent(es, title)->tok_begin;
@@ -587,7 +587,7 @@ static polisi_status set_name(polisi__ctx *ctx, polisi_entity *e, const person *
     return POLISI_OK;
 }
 
-static polisi_status emit(polisi__ctx *ctx, ents *es, const person *p) {
+static polisi_status emit(polisi__ctx *ctx, const ents *es, const person *p) {
     polisi_status st = POLISI_OK;
     /* the entity array may move: read every part before adding */
     const char *rank = p->rank >= 0 ? ent(es, p->rank)->str[POLISI_FIELD_CODE] : NULL;
