@@ -176,7 +176,6 @@ static inline size_t plain_run(char *o, const unsigned char *s, size_t n) {
  * sequence that starts before the step's end, plain_run's 16-byte stores. */
 #define STRING_SLACK 32
 
-/* Writes s[0, n) as a JSON string, any string. */
 /* Escapes s[*pi, ...) to o until *pi reaches stop; s is n bytes long (a
  * UTF-8 sequence that starts before stop is read whole, up to n). Writes
  * at most 6 bytes an input byte, plus 3 past stop, plus plain_run's 16. */
@@ -280,20 +279,24 @@ static ALWAYS_INLINE void put_string(jw *w, const char *s, size_t n) {
     put_string_any(w, s, n);
 }
 
+/* Room for a key of the compact form: one fixed-size copy. */
+#define KEY_ROOM 16
+
 /* A key of the compact form with the comma before it (",\"code\":"), whole
- * in 16 bytes so that it is stored with one fixed-size copy. The names are
- * SPEC.md's, the same as polisi_field_name's (checked in debug builds). */
+ * in KEY_ROOM bytes so that it is stored with one fixed-size copy. The
+ * names are SPEC.md's, the same as polisi_field_name's. */
 typedef struct key_piece {
-    char s[16];
+    char s[KEY_ROOM];
     unsigned char n;
 } key_piece;
+#define KEY_PIECE(name) {",\"" name "\":", sizeof name + 3}
 
 static const key_piece field_keys[POLISI_FIELD_COUNT] = {
-#define FIELD(id, name) [POLISI_FIELD_##id] = {",\"" name "\":", sizeof name + 3},
+#define FIELD(id, name) [POLISI_FIELD_##id] = KEY_PIECE(name),
 #include "names.def"
 #undef FIELD
 };
-static const key_piece key_start = {",\"start\":", 9}, key_end = {",\"end\":", 7};
+static const key_piece key_start = KEY_PIECE("start"), key_end = KEY_PIECE("end");
 
 /* Writes a key: the piece as it is in the compact form; in the pretty form
  * the comma, a new line, the name and ": ". */
@@ -317,11 +320,16 @@ static const char digit_pairs[201] = "000102030405060708091011121314151617181920
                                      "50515253545556575859606162636465666768697071727374"
                                      "75767778798081828384858687888990919293949596979899";
 
-/* The digits of v at o (20 bytes of room); returns their end. Written
- * two at a time from the right into tmp, then copied with a fixed size. */
+/* Room for an unsigned number, and for a signed one, true, false or null. */
+#define UINT_ROOM 20
+#define NUMBER_ROOM (UINT_ROOM + 1)
+
+/* The digits of v at o (UINT_ROOM bytes of room); returns their end.
+ * Written two at a time from the right into tmp, then copied with a fixed
+ * size. */
 static inline char *fmt_uint(char *o, unsigned long long v) {
-    char tmp[40];
-    char *p = tmp + 20;
+    char tmp[2 * UINT_ROOM];
+    char *p = tmp + UINT_ROOM;
     while (v >= 100) {
         unsigned r = (unsigned)(v % 100);
         v /= 100;
@@ -334,24 +342,20 @@ static inline char *fmt_uint(char *o, unsigned long long v) {
     } else {
         *--p = (char)('0' + v);
     }
-    memcpy(o, p, 20);
-    return o + (tmp + 20 - p);
+    memcpy(o, p, UINT_ROOM);
+    return o + (tmp + UINT_ROOM - p);
 }
 
-static void put_uint(jw *w, unsigned long long v) { done(w, fmt_uint(at(w, 20), v)); }
-
-static void put_int(jw *w, int v) {
-    char *o = at(w, 21);
+/* v at o (NUMBER_ROOM bytes of room); returns its end. */
+static inline char *fmt_int(char *o, int v) {
     if (v < 0) {
         *o++ = '-';
-        o = fmt_uint(o, (unsigned long long)(-(long long)v));
-    } else {
-        o = fmt_uint(o, (unsigned long long)v);
+        return fmt_uint(o, (unsigned long long)(-(long long)v));
     }
-    done(w, o);
+    return fmt_uint(o, (unsigned long long)v);
 }
 
-static void put_bool(jw *w, int v) { put(w, v ? "true" : "false", v ? 4 : 5); }
+static void put_uint(jw *w, unsigned long long v) { done(w, fmt_uint(at(w, UINT_ROOM), v)); }
 
 /* How a field of a type is written. */
 enum {
@@ -431,13 +435,26 @@ static inline field_value value_of(const polisi_entity *e, const field_out *fo) 
     return fo->how == F_NULLABLE ? V_NULL : V_NONE;
 }
 
+/* A value other than a string or a list at o (NUMBER_ROOM bytes of room);
+ * returns its end. */
+static ALWAYS_INLINE char *fmt_scalar(char *o, const polisi_entity *e, field_value v) {
+    switch (v) {
+    case V_INT: return fmt_int(o, e->grade);
+    case V_FALSE: memcpy(o, "false", 5); return o + 5;
+    case V_TRUE: memcpy(o, "true", 4); return o + 4;
+    case V_NULL: memcpy(o, "null", 4); return o + 4;
+    default: return o;
+    }
+}
+
+/* A field of either form, a piece at a time: its strings may be of any
+ * length. */
 static void put_field(jw *w, const polisi_entity *e, const field_out *fo, int depth) {
     field_value v = value_of(e, fo);
     if (v == V_NONE)
         return;
     put_key(w, &field_keys[fo->field], 0, depth);
-    switch (v) {
-    case V_TITLES:
+    if (v == V_TITLES) {
         put_char(w, '[');
         for (uint32_t i = 0; i < e->ntitles; i++) {
             if (i)
@@ -445,20 +462,12 @@ static void put_field(jw *w, const polisi_entity *e, const field_out *fo, int de
             put_string(w, e->titles[i], strlen(e->titles[i]));
         }
         put_char(w, ']');
-        break;
-    case V_INT: put_int(w, e->grade); break;
-    case V_FALSE:
-    case V_TRUE: put_bool(w, v == V_TRUE); break;
-    case V_STRING: put_string(w, e->str[fo->field], strlen(e->str[fo->field])); break;
-    case V_NULL: put(w, "null", 4); break;
-    case V_NONE: break;
+    } else if (v == V_STRING) {
+        put_string(w, e->str[fo->field], strlen(e->str[fo->field]));
+    } else {
+        done(w, fmt_scalar(at(w, NUMBER_ROOM), e, v));
     }
 }
-
-/* Room for a key of the compact form (one fixed-size copy) and for a
- * number, true, false or null. */
-#define KEY_ROOM 16
-#define NUMBER_ROOM 21
 
 /* The compact form of an entity, all in one reservation when it fits the
  * buffer: the lengths of its strings are measured first, then everything
@@ -481,8 +490,6 @@ static int put_entity_compact(jw *w, const polisi_entity *e) {
         } else {
             need += KEY_ROOM + NUMBER_ROOM;
         }
-        if (need > sizeof w->buf)
-            return 0;
     }
     if (need > sizeof w->buf)
         return 0;
@@ -497,8 +504,7 @@ static int put_entity_compact(jw *w, const polisi_entity *e) {
         const key_piece *k = &field_keys[fields[i].field];
         memcpy(o, k->s, sizeof k->s);
         o += k->n;
-        switch (v) {
-        case V_TITLES:
+        if (v == V_TITLES) {
             *o++ = '[';
             for (uint32_t t = 0; t < e->ntitles; t++) {
                 if (t)
@@ -506,20 +512,10 @@ static int put_entity_compact(jw *w, const polisi_entity *e) {
                 o = fmt_string(o, e->titles[t], strlen(e->titles[t]));
             }
             *o++ = ']';
-            break;
-        case V_INT:
-            if (e->grade < 0) {
-                *o++ = '-';
-                o = fmt_uint(o, (unsigned long long)(-(long long)e->grade));
-            } else {
-                o = fmt_uint(o, (unsigned long long)e->grade);
-            }
-            break;
-        case V_FALSE: memcpy(o, "false", 5); o += 5; break;
-        case V_TRUE: memcpy(o, "true", 4); o += 4; break;
-        case V_STRING: o = fmt_string(o, e->str[fields[i].field], lens[i]); break;
-        case V_NULL: memcpy(o, "null", 4); o += 4; break;
-        case V_NONE: break;
+        } else if (v == V_STRING) {
+            o = fmt_string(o, e->str[fields[i].field], lens[i]);
+        } else {
+            o = fmt_scalar(o, e, v);
         }
     }
     memcpy(o, key_start.s, sizeof key_start.s);
@@ -540,7 +536,7 @@ static void put_entity(jw *w, const polisi_entity *e, int depth) {
         memcpy(o, h->s, sizeof h->s);
         done(w, o + h->n);
     } else {
-        static const key_piece type_key = {",\"type\":", 8}, text_key = {",\"text\":", 8};
+        static const key_piece type_key = KEY_PIECE("type"), text_key = KEY_PIECE("text");
         put(w, "{", 1);
         put_key(w, &type_key, 1, depth + 1);
         put(w, "\"", 1);
@@ -577,7 +573,7 @@ polisi_status polisi_result_write_json(const polisi_result *r, const char *id, s
                                        unsigned flags, polisi_write_fn write, void *ud) {
     if (!r || !write || (!id && id_len) || (flags & ~(POLISI_JSON_PRETTY | POLISI_JSON_ENTITIES_ONLY)))
         return POLISI_ERR_INVALID_ARG;
-    static const key_piece id_key = {",\"id\":", 6}, entities_key = {",\"entities\":", 12};
+    static const key_piece id_key = KEY_PIECE("id"), entities_key = KEY_PIECE("entities");
     jw w;
     w.write = write;
     w.ud = ud;
@@ -601,6 +597,7 @@ polisi_status polisi_result_write_json(const polisi_result *r, const char *id, s
     flush(&w);
     return w.failed ? POLISI_ERR_WRITE : POLISI_OK;
 }
+
 /* Appends to the result's own JSON buffer; 1 when it cannot grow. */
 static int append_to_result(const char *data, size_t len, void *ud) {
     polisi_result *r = ud;
