@@ -436,19 +436,13 @@ static const char *const compass[] = {
  * date word, unit or post; a province unless first. */
 static int stops_known_place(const polisi__ctx *ctx, size_t k, int first) {
     const polisi__doc *doc = ctx->doc;
-    static const polisi__lex_class classes[] = {
-        POLISI__LEX_RANK, POLISI__LEX_TITLE, POLISI__LEX_DATEWORD, POLISI__LEX_UNIT,
-        POLISI__LEX_SATKER, POLISI__LEX_POSITION, POLISI__LEX_POS_HEAD, POLISI__LEX_ACTING,
-    };
     if (!cap_next(doc, k) || SORTED_IN(doc, k, not_place))
         return 1;
-    /* the phrases that start at k, from classify (all when not classified):
-     * most words of a place start none, and skip the probes with one test */
-    uint32_t starts = doc->classified ? doc->toks[k].classes : ~0u;
-    if (starts & STOP_CLASSES)
-        for (size_t c = 0; c < sizeof classes / sizeof classes[0]; c++)
-            if (tok_class(ctx, k, classes[c]))
-                return 1;
+    /* the classes of the phrases that start at k, from classify: most
+     * words of a place start none, and skip the probes with one test */
+    for (uint32_t c = doc->toks[k].classes & STOP_CLASSES; c; c &= c - 1)
+        if (tok_class(ctx, k, (polisi__lex_class)__builtin_ctz(c)))
+            return 1;
     return !first && tok_class(ctx, k, POLISI__LEX_PROVINCE);
 }
 
@@ -921,8 +915,7 @@ int polisi__unit_read(polisi__ctx *ctx, size_t i, polisi__unit *u, polisi_status
     const polisi__lex_entry *e;
     if (i >= doc->ntoks || doc->toks[i].kind != POLISI__TOK_WORD)
         return 0;
-    /* what the token may start (all when the document is not classified) */
-    uint32_t classes = doc->classified ? doc->toks[i].classes : ~0u;
+    uint32_t classes = doc->toks[i].classes; /* what the token may start */
     if (!(classes & POLISI__UNIT_START))
         return 0;
     size_t m = polisi__lexicon_match(ctx->ex->lex, doc, i, POLISI__LEX_UNIT, &e);
@@ -966,14 +959,10 @@ static int may_start_unit(const polisi__doc *doc, size_t i) {
     const polisi__token *t = &doc->toks[i];
     if (t->kind != POLISI__TOK_WORD)
         return 0;
-    if (!doc->classified)
-        return 1;
     if (t->classes & (POLISI__UNIT_START & ~POLISI__LEX_BIT(POLISI__LEX_POS_FUNC)))
         return 1;
-    /* a function word alone: polisi__tok_capital, the test read_bare_func
-     * makes first */
-    return (t->classes & POLISI__LEX_BIT(POLISI__LEX_POS_FUNC)) &&
-           (t->flags & (POLISI__TF_CAP | POLISI__TF_UPPER)) && !(t->flags & POLISI__TF_LOWER);
+    /* a function word alone: the test read_bare_func makes first */
+    return (t->classes & POLISI__LEX_BIT(POLISI__LEX_POS_FUNC)) && polisi__tok_capital(doc, i);
 }
 
 polisi_status polisi__units_find(polisi__ctx *ctx) {
