@@ -280,47 +280,6 @@ static int after_civil_office(const polisi__doc *doc, size_t i) {
     return i > 0 && CUE_IN(doc, i - 1, civil_offices);
 }
 
-/* Token i stands in a headline in Title Case: polisi__title_case_line's
- * answer, read so that a line of prose (nearly every line a rank is on)
- * costs a few dozen tokens instead of 129. The same window (64 tokens back
- * from i, 63 on); it stops as soon as the lower-case words seen are too
- * many for the tokens still unread to make up: the line needs caps * 10 >=
- * words * 9, that is words >= 10 * lower. */
-static int headline_at(const polisi__doc *doc, size_t i, size_t min_words) {
-    const size_t window = 64;
-    const polisi__token *toks = doc->toks;
-    size_t right_end = doc->ntoks - i > window ? i + window : doc->ntoks; /* exclusive */
-    size_t left_end = i > window ? i - window : 0;                          /* inclusive */
-    size_t unread = (right_end - i - 1) + (i - left_end + 1), words = 0, lower = 0;
-#define COUNT(t)                                                                             \
-    do {                                                                                     \
-        if ((t)->kind == POLISI__TOK_WORD && (t)->end - (t)->start >= 4) {                   \
-            words++;                                                                         \
-            lower += !((t)->flags & (POLISI__TF_CAP | POLISI__TF_UPPER));                    \
-        }                                                                                    \
-    } while (0)
-    for (size_t k = i + 1; k < right_end; k++) {
-        if (toks[k].flags & POLISI__TF_LINE_BEFORE) {
-            unread -= right_end - k;
-            break;
-        }
-        unread--;
-        COUNT(&toks[k]);
-        if (lower * 10 > words + unread)
-            return 0;
-    }
-    for (size_t k = i;; k--) {
-        unread--;
-        COUNT(&toks[k]);
-        if (lower * 10 > words + unread)
-            return 0;
-        if (k == left_end || (toks[k].flags & POLISI__TF_LINE_BEFORE))
-            break;
-    }
-#undef COUNT
-    return words >= min_words && words >= 10 * lower;
-}
-
 /* An ambiguous rank word ("Brigadir", "Jenderal", "Mayor", "Irjen") counts
  * when a suffix makes it a rank, or when it is capitalized and a name
  * follows outside a headline and outside a civil office's name. */
@@ -328,7 +287,7 @@ static int ambiguous_is_rank(const polisi__doc *doc, size_t i, const rank_read *
     if (r->pol || r->tni || r->retired || r->corps)
         return 1;
     return (doc->toks[i].flags & POLISI__TF_CAP) && name_follows(doc, r->end) &&
-           !after_civil_office(doc, i) && !headline_at(doc, i, 5);
+           !after_civil_office(doc, i) && !polisi__title_case_line(doc, i, 5);
 }
 
 /* Places named after a person: "Jalan Brigjen Katamso", "KRI Laksamana ...". */

@@ -1177,20 +1177,41 @@ int polisi__tok_in(const polisi__doc *doc, size_t i, const char *const *list, si
 
 int polisi__title_case_line(const polisi__doc *doc, size_t i, size_t min_words) {
     /* Only this many tokens on each side are read: a headline is shorter,
-     * and reading a whole line per candidate made a long line quadratic. */
+     * and reading a whole line per candidate made a long line quadratic.
+     * It stops as soon as the lower-case words seen are too many for the
+     * tokens still unread to make up: the line needs caps * 10 >= words *
+     * 9, that is words >= 10 * lower. A line of prose, nearly every line
+     * asked about, then costs a few dozen tokens. */
     const size_t window = 64;
-    size_t a = i, b = i + 1;
-    while (a > 0 && i - a < window && !(doc->toks[a].flags & POLISI__TF_LINE_BEFORE))
-        a--;
-    while (b < doc->ntoks && b - i < window && !(doc->toks[b].flags & POLISI__TF_LINE_BEFORE))
-        b++;
-    size_t words = 0, caps = 0;
-    for (size_t k = a; k < b; k++) {
-        const polisi__token *t = &doc->toks[k];
-        if (t->kind != POLISI__TOK_WORD || t->end - t->start < 4)
-            continue;
-        words++;
-        caps += (t->flags & (POLISI__TF_CAP | POLISI__TF_UPPER)) != 0;
+    const polisi__token *toks = doc->toks;
+    size_t right_end = doc->ntoks - i > window ? i + window : doc->ntoks; /* exclusive */
+    size_t left_end = i > window ? i - window : 0;                          /* inclusive */
+    size_t unread = (right_end - i - 1) + (i - left_end + 1), words = 0, lower = 0;
+#define COUNT(t)                                                                             \
+    do {                                                                                     \
+        if ((t)->kind == POLISI__TOK_WORD && (t)->end - (t)->start >= 4) {                   \
+            words++;                                                                         \
+            lower += !((t)->flags & (POLISI__TF_CAP | POLISI__TF_UPPER));                    \
+        }                                                                                    \
+    } while (0)
+    for (size_t k = i + 1; k < right_end; k++) {
+        if (toks[k].flags & POLISI__TF_LINE_BEFORE) {
+            unread -= right_end - k;
+            break;
+        }
+        unread--;
+        COUNT(&toks[k]);
+        if (lower * 10 > words + unread)
+            return 0;
     }
-    return words >= min_words && caps * 10 >= words * 9;
+    for (size_t k = i;; k--) {
+        unread--;
+        COUNT(&toks[k]);
+        if (lower * 10 > words + unread)
+            return 0;
+        if (k == left_end || (toks[k].flags & POLISI__TF_LINE_BEFORE))
+            break;
+    }
+#undef COUNT
+    return words >= min_words && words >= 10 * lower;
 }
