@@ -116,7 +116,6 @@ static const char *const civil_words[] = {
     "setdakab", "setdako", "setdaprov",
 };
 
-
 /* Adds variants; a leading '=' sets HEAD_ALONE. */
 static polisi_status add_heads(polisi__lexicon *lex, const char *variants, uint32_t value) {
     char phrase[80];
