@@ -107,9 +107,11 @@ int polisi__weekday(int year, int month, int day);
 
 /* The last date word looked up at a token (dates.c's dword): a try reads
  * the word at its start up to five times ("Januari": point_at,
- * written_date, month_point) and the word after a date again. What the
- * lexicon finds at a token does not depend on the try, so it stays good
- * for the whole document. i is SIZE_MAX when none. */
+ * written_date, month_point) and the word after a date again, so a
+ * function reads the word it needs itself rather than be handed the one
+ * its caller has just read. What the lexicon finds at a token does not
+ * depend on the try, so it stays good for the whole document. i is
+ * SIZE_MAX when none. */
 typedef struct dt_memo {
     size_t i;
     size_t n;

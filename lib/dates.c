@@ -363,11 +363,14 @@ static size_t connectors(const parser *p, size_t k) {
     return j;
 }
 
-/* A weekday and the explicit date after it ("Senin (5/11/2018)", "Minggu,
- * 2 Desember 2018", "Senin, 14/09/2020"); 0 when no date follows. The
- * weekday `wd`, of n tokens, is already read at token k. */
-static size_t weekday_date_of(const parser *p, size_t k, size_t n, const dt_word *wd, dval *v) {
-    if (k > 0 && KEY_IN(p, k - 1, before_place))
+/* A weekday at token k and the explicit date after it ("Senin
+ * (5/11/2018)", "Minggu, 2 Desember 2018", "Senin, 14/09/2020"); 0 when
+ * no weekday or no date follows. weekday_point, which has just read the
+ * weekday, has it again here from the memo (dword). */
+static size_t weekday_date(const parser *p, size_t k, dval *v) {
+    dt_word wd;
+    size_t n = weekday_at(p, k, &wd);
+    if (!n || (k > 0 && KEY_IN(p, k - 1, before_place)))
         return 0;
     size_t j = connectors(p, k + n);
     dval x;
@@ -375,18 +378,11 @@ static size_t weekday_date_of(const parser *p, size_t k, size_t n, const dt_word
     size_t e = explicit_date(p, j, 1, &x);
     if (!e || !x.d)
         return 0;
-    if (x.wd >= 0 && x.wd != wd->num)
+    if (x.wd >= 0 && x.wd != wd.num)
         return 0;
     *v = x;
-    v->wd = wd->num;
+    v->wd = wd.num;
     return e;
-}
-
-/* The same at token k, which may hold no weekday. */
-static size_t weekday_date(const parser *p, size_t k, dval *v) {
-    dt_word w;
-    size_t n = weekday_at(p, k, &w);
-    return n ? weekday_date_of(p, k, n, &w, v) : 0;
 }
 
 /* After "Minggu" these make it "week": "Minggu ini", "minggu ke-2". */
@@ -464,19 +460,13 @@ static size_t weekday_relation(const parser *p, size_t k, dval *v) {
 }
 
 /* A weekday at token k, with its date or alone. `hari` is the token of a
- * "hari" before it (the span starts there for a weekday alone), or k.
- * `found` is the date word at k when the caller has read it, else NULL. */
-static size_t weekday_point(const parser *p, size_t k, size_t hari, dspan *s,
-                            const dt_word *found) {
+ * "hari" before it (the span starts there for a weekday alone), or k. */
+static size_t weekday_point(const parser *p, size_t k, size_t hari, dspan *s) {
     dt_word w;
-    size_t n;
-    if (found) {
-        w = *found;
-        n = w.ntoks;
-    } else if ((n = weekday_at(p, k, &w)) == 0) {
+    size_t n = weekday_at(p, k, &w);
+    if (!n)
         return 0;
-    }
-    size_t e = weekday_date_of(p, k, n, &w, &s->v);
+    size_t e = weekday_date(p, k, &s->v);
     if (e) {
         s->b = k;
         return e;
@@ -500,27 +490,24 @@ static size_t weekday_point(const parser *p, size_t k, size_t hari, dspan *s,
 static const char *const coarse_before[] = {"minggu", "pekan", "bulan", "tahun", "periode",
                                             "musim", "masa", "era", "pemilu", "pilkada"};
 
-/* "hari ini", "kemarin", "besok", "lusa", "malam ini", when the date word
- * w of n tokens, read at token k, is one of them and a day here. */
-static size_t relday_of(const parser *p, size_t k, size_t n, const dt_word *w, int *off) {
-    if (!n || w->kind != DTK_RELDAY)
-        return 0;
-    if (k > 0 && glued(p, k) && polisi__tok_punct(p->doc, k - 1, '-'))
-        return 0; /* "hari-hari ini" */
-    if (k > 0 && w->num == -1 && KEY_IN(p, k - 1, coarse_before))
-        return 0; /* "minggu kemarin", "tahun kemarin": coarser than a day */
-    *off = w->num;
-    return n;
-}
-
-/* The same at token k. */
+/* "hari ini", "kemarin", "besok", "lusa", "malam ini" at token k, when
+ * a day here. */
 static size_t relday_at(const parser *p, size_t k, int *off) {
     dt_word w;
     size_t n = dword(p, k, &w);
-    return relday_of(p, k, n, &w, off);
+    if (!n || w.kind != DTK_RELDAY)
+        return 0;
+    if (k > 0 && glued(p, k) && polisi__tok_punct(p->doc, k - 1, '-'))
+        return 0; /* "hari-hari ini" */
+    if (k > 0 && w.num == -1 && KEY_IN(p, k - 1, coarse_before))
+        return 0; /* "minggu kemarin", "tahun kemarin": coarser than a day */
+    *off = w.num;
+    return n;
 }
 
-/* "tiga hari lalu", "2 hari yang lalu", "dua hari lagi". */
+/* "tiga hari lalu", "2 hari yang lalu", "dua hari lagi", at a number or
+ * number word k with "hari" after it: the callers test "hari", as most
+ * numbers have none after them and the test costs less than the call. */
 static size_t days_ago(const parser *p, size_t k, dval *v) {
     const polisi__doc *doc = p->doc;
     int count = -1;
@@ -532,7 +519,7 @@ static size_t days_ago(const parser *p, size_t k, dval *v) {
     } else if (dword(p, k, &w) && w.kind == DTK_NUMWORD) {
         count = w.num;
     }
-    if (count < 1 || !word_at(p, k + 1, "hari"))
+    if (count < 1)
         return 0;
     size_t n = dword(p, k + 2, &w);
     if (!n)
@@ -682,10 +669,9 @@ enum point_kind { PK_NONE, PK_DAY, PK_WEEKDAY, PK_RELATIVE, PK_MONTH, PK_YEAR, P
 /* A relative day, and the explicit date right after it when there is one
  * ("hari ini, Senin (14/7/2025)", "besok pagi (Rabu, 5/11/2025)"): then
  * it is that date, spanning both. */
-static size_t relative_point(const parser *p, size_t k, size_t wn, const dt_word *w, dspan *s,
-                             int *pk) {
+static size_t relative_point(const parser *p, size_t k, dspan *s, int *pk) {
     int off;
-    size_t n = relday_of(p, k, wn, w, &off);
+    size_t n = relday_at(p, k, &off);
     if (!n)
         return 0;
     s->b = k;
@@ -770,13 +756,14 @@ static size_t point_at(const parser *p, size_t k, dspan *s, int *pk) {
     dt_word w;
     size_t n = dword(p, k, &w), e;
     switch (n ? w.kind : DTK_NONE) {
-    case DTK_RELDAY: return relative_point(p, k, n, &w, s, pk);
+    /* the functions below read the word at k again, from the memo */
+    case DTK_RELDAY: return relative_point(p, k, s, pk);
     case DTK_HARI:
-        e = weekday_point(p, k + n, k, s, NULL);
+        e = weekday_point(p, k + n, k, s);
         *pk = s->v.rel == REL_NONE ? PK_DAY : PK_WEEKDAY;
         return e;
     case DTK_WEEKDAY:
-        e = weekday_point(p, k, k, s, &w);
+        e = weekday_point(p, k, k, s);
         *pk = s->v.rel == REL_NONE ? PK_DAY : PK_WEEKDAY;
         return e;
     case DTK_TAHUN: *pk = PK_YEAR; return year_point(p, k, &s->v);
@@ -803,7 +790,7 @@ static size_t point_at(const parser *p, size_t k, dspan *s, int *pk) {
         *pk = PK_DAY;
         return e;
     }
-    case DTK_NUMWORD: /* "tiga hari lalu": most number words have no "hari" after */
+    case DTK_NUMWORD: /* "tiga hari lalu" */
         *pk = PK_RELATIVE;
         return word_at(p, k + 1, "hari") ? days_ago(p, k, &s->v) : 0;
     default: break;
@@ -950,15 +937,14 @@ static size_t point_range(const parser *p, size_t k, dspan *s, int *pk) {
         return 0;
     if (*pk == PK_RELATIVE)
         return e;
-    /* One look-up of the word after the point for both questions: a
-     * relative day, then a range separator. */
+    /* A relative day, then a range separator after the point: when no
+     * relative day, the second dword reads the same word from the memo. */
     int off;
+    size_t r;
+    if (*pk == PK_DAY && (r = relday_at(p, e, &off)) != 0)
+        e += r; /* "(4/11/2025) kemarin" is one date */
     dt_word w;
     size_t n = dword(p, e, &w);
-    if (*pk == PK_DAY && relday_of(p, e, n, &w, &off)) {
-        e += n; /* "(4/11/2025) kemarin" is one date */
-        n = dword(p, e, &w);
-    }
     if (n && w.kind == DTK_RANGE) {
         dval end;
         size_t re = range_end(p, e + n, *pk, &end);
