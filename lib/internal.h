@@ -302,6 +302,16 @@ polisi_status polisi__lexicon_new(const polisi_allocator *alloc, polisi__lexicon
  * is four tokens). Case and accents do not matter. */
 polisi_status polisi__lexicon_add(polisi__lexicon *lex, const char *phrase, polisi__lex_class cls,
                                   uint32_t value, uint8_t flags);
+/* A list of words, for polisi__lexicon_add_words. */
+typedef struct polisi__word_list {
+    const char *const *words;
+    size_t n;
+} polisi__word_list;
+#define POLISI__WORD_LIST(array) {array, sizeof array / sizeof array[0]}
+/* Adds every word of the n lists as a phrase of class cls (value and
+ * flags 0): the cue words a recognizer reads around what it finds. */
+polisi_status polisi__lexicon_add_words(polisi__lexicon *lex, const polisi__word_list *lists,
+                                        size_t n, polisi__lex_class cls);
 /* Makes the table ready for lookups; no add after this. */
 polisi_status polisi__lexicon_freeze(polisi__lexicon *lex);
 void polisi__lexicon_free(polisi__lexicon *lex);
@@ -381,6 +391,12 @@ static inline uint32_t polisi__tok_classes(const polisi__doc *doc, size_t i) {
     return i < doc->ntoks ? doc->toks[i].classes : 0;
 }
 #define POLISI__LEX_BIT(cls) (1u << (cls))
+/* Token i is a word of `array`, whose words were all added as cues of
+ * class cls (polisi__lexicon_add_words): a token without that class bit,
+ * nearly every one, is answered without reading the list. */
+#define POLISI__CUE_IN(doc, i, cls, array)                                                  \
+    ((polisi__tok_classes(doc, i) & POLISI__LEX_BIT(cls)) &&                                \
+     polisi__tok_in(doc, i, array, sizeof array / sizeof array[0]))
 
 size_t polisi__lexicon_match_slow(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
                                   polisi__lex_class cls, const polisi__lex_entry **out);

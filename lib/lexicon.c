@@ -152,6 +152,15 @@ polisi_status polisi__lexicon_add(polisi__lexicon *lex, const char *phrase, poli
     return st;
 }
 
+polisi_status polisi__lexicon_add_words(polisi__lexicon *lex, const polisi__word_list *lists,
+                                        size_t n, polisi__lex_class cls) {
+    polisi_status st = POLISI_OK;
+    for (size_t l = 0; l < n; l++)
+        for (size_t w = 0; w < lists[l].n && st == POLISI_OK; w++)
+            st = polisi__lexicon_add(lex, lists[l].words[w], cls, 0, 0);
+    return st;
+}
+
 /* Sorting needs the lexicon; qsort has no context argument, so entries are
  * sorted through small items that point to it (16 bytes, which glibc's
  * qsort moves directly rather than through pointers). */

@@ -131,9 +131,7 @@ static int is_cap_word(const polisi__doc *doc, size_t i) {
  * CUE_PERSON cue (persons_register): a token without that bit is in none
  * of them, and nearly every token is answered by the bit, without reading
  * a list. */
-#define IN_LIST(doc, i, list)                                                           \
-    ((polisi__tok_classes(doc, i) & POLISI__LEX_BIT(POLISI__LEX_CUE_PERSON)) &&          \
-     polisi__tok_in(doc, i, list, sizeof list / sizeof list[0]))
+#define IN_LIST(doc, i, list) POLISI__CUE_IN(doc, i, POLISI__LEX_CUE_PERSON, list)
 
 /* The 8 bytes at s as one integer: for a literal padded with NULs, a
  * constant. */
@@ -612,18 +610,13 @@ static polisi_status emit(polisi__ctx *ctx, const ents *es, const person *p) {
     return set_name(ctx, e, p);
 }
 
-#define CUES(list) {list, sizeof list / sizeof list[0]}
-
 polisi_status polisi__persons_register(polisi__lexicon *lex) {
-    static const struct {
-        const char *const *words;
-        size_t n;
-    } lists[] = {CUES(stop_words), CUES(address_words), CUES(particles), CUES(name_abbrevs)};
-    polisi_status st = POLISI_OK;
-    for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++)
-        for (size_t w = 0; w < lists[l].n && st == POLISI_OK; w++)
-            st = polisi__lexicon_add(lex, lists[l].words[w], POLISI__LEX_CUE_PERSON, 0, 0);
-    return st;
+    static const polisi__word_list lists[] = {
+        POLISI__WORD_LIST(stop_words), POLISI__WORD_LIST(address_words),
+        POLISI__WORD_LIST(particles), POLISI__WORD_LIST(name_abbrevs),
+    };
+    return polisi__lexicon_add_words(lex, lists, sizeof lists / sizeof lists[0],
+                                     POLISI__LEX_CUE_PERSON);
 }
 
 polisi_status polisi__persons_find(polisi__ctx *ctx) {

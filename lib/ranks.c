@@ -17,9 +17,7 @@
  * word lists below) is a CUE_RANK cue (register_cues): a token without
  * the bit is none of them, told with one bit test instead of a list. */
 #define CUE_BIT POLISI__LEX_BIT(POLISI__LEX_CUE_RANK)
-#define CUE_IN(doc, i, list)                                                                 \
-    ((polisi__tok_classes(doc, i) & CUE_BIT) &&                                              \
-     polisi__tok_in(doc, i, list, sizeof list / sizeof list[0]))
+#define CUE_IN(doc, i, list) POLISI__CUE_IN(doc, i, POLISI__LEX_CUE_RANK, list)
 
 enum force { POLRI, TNI, TNI_AD, TNI_AL, TNI_AU, POLRI_FORMER };
 enum group { TAMTAMA, BINTARA, PAMA, PAMEN, PATI };
@@ -319,18 +317,14 @@ static int tni_context(const polisi__doc *doc, size_t i) {
 /* The suffix words read_suffixes asks for by name. */
 static const char *const suffix_words[] = {"pol", "polisi", "tni", "purn", "purnawirawan", "laut"};
 
-#define CUES(list) {list, sizeof list / sizeof list[0]}
-
 static polisi_status register_cues(polisi__lexicon *lex) {
-    static const struct {
-        const char *const *words;
-        size_t n;
-    } lists[] = {CUES(suffix_words), CUES(name_prefixes), CUES(civil_offices),
-                 CUES(named_places), CUES(tni_words)};
-    polisi_status st = POLISI_OK;
-    for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++)
-        for (size_t w = 0; w < lists[l].n && st == POLISI_OK; w++)
-            st = polisi__lexicon_add(lex, lists[l].words[w], POLISI__LEX_CUE_RANK, 0, 0);
+    static const polisi__word_list lists[] = {
+        POLISI__WORD_LIST(suffix_words), POLISI__WORD_LIST(name_prefixes),
+        POLISI__WORD_LIST(civil_offices), POLISI__WORD_LIST(named_places),
+        POLISI__WORD_LIST(tni_words),
+    };
+    polisi_status st = polisi__lexicon_add_words(lex, lists, sizeof lists / sizeof lists[0],
+                                                 POLISI__LEX_CUE_RANK);
     for (size_t c = 0; c < sizeof corps_table / sizeof corps_table[0] && st == POLISI_OK; c++)
         st = polisi__lexicon_add(lex, corps_table[c].key, POLISI__LEX_CUE_RANK, 0, 0);
     return st;

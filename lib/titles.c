@@ -113,14 +113,12 @@ static polisi_status add_variants(polisi__lexicon *lex, const char *p, uint32_t 
 static const char *const pattern_heads[] = {"s", "m", "sp", "a"};
 
 polisi_status polisi__titles_register(polisi__lexicon *lex) {
-    for (size_t h = 0; h < sizeof pattern_heads / sizeof pattern_heads[0]; h++) {
-        polisi_status st = polisi__lexicon_add(lex, pattern_heads[h], POLISI__LEX_CUE_TITLE, 0, 0);
-        if (st != POLISI_OK)
-            return st;
-    }
+    static const polisi__word_list heads = POLISI__WORD_LIST(pattern_heads);
+    polisi_status st = polisi__lexicon_add_words(lex, &heads, 1, POLISI__LEX_CUE_TITLE);
+    if (st != POLISI_OK)
+        return st;
     for (uint32_t t = 0; t < NTITLES; t++) {
         const char *code = titles[t].code;
-        polisi_status st = POLISI_OK;
         if (strpbrk(code, " ()"))
             st = strchr(code, '(') ? POLISI_OK : polisi__lexicon_add(lex, code, POLISI__LEX_TITLE, t, 0);
         else

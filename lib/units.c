@@ -147,8 +147,9 @@ polisi_status polisi__units_register(polisi__lexicon *lex) {
     for (int f = 0; st == POLISI_OK && f < POLISI__FUNC_COUNT; f++)
         st = polisi__add_variants(lex, polisi__funcs[f].variants, POLISI__LEX_POS_FUNC,
                                   (uint32_t)f, 0);
-    for (size_t c = 0; st == POLISI_OK && c < sizeof unit_cues / sizeof unit_cues[0]; c++)
-        st = polisi__lexicon_add(lex, unit_cues[c], POLISI__LEX_CUE_UNIT, 0, 0);
+    static const polisi__word_list cues = POLISI__WORD_LIST(unit_cues);
+    if (st == POLISI_OK)
+        st = polisi__lexicon_add_words(lex, &cues, 1, POLISI__LEX_CUE_UNIT);
     return st;
 }
 
