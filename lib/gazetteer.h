@@ -25,15 +25,19 @@ typedef struct polisi__place {
 extern const polisi__place polisi__gazetteer[];
 extern const size_t polisi__gazetteer_count;
 
-/* The names whose first token is one word: entries [lo, hi) of the table
- * (the word itself first when it is a name, then "word ..."). */
+/* The names whose first token is one word: entries [lo, lo + len) of the
+ * table (the word itself first when it is a name, then "word ..."). */
 typedef struct polisi__place_run {
-    unsigned short lo, hi; /* hi 0: an empty slot */
+    unsigned short lo;
+    unsigned char len; /* 0: an empty slot */
+    unsigned char tag; /* the 8 bits of the word's hash under the slot's */
 } polisi__place_run;
 
-/* The runs by first word, a hash table: the slot of a word is
- * word_hash(word) (units.c, and tools/gen_gazetteer.py) modulo its size,
- * or the first slot after it that holds the word's run (linear probing). */
+/* The runs by first word, a hash table: the slot of a word is the top
+ * POLISI__GAZETTEER_FIRST_BITS bits of its polisi__hash (which the scanner
+ * gave every token), or the first slot after it that holds the word's run
+ * (linear probing). tools/gen_gazetteer.py computes the hashes as a
+ * little-endian machine does (units.h, POLISI__HASHES_AHEAD). */
 #define POLISI__GAZETTEER_FIRST_BITS 13
 extern const polisi__place_run polisi__gazetteer_first[1u << POLISI__GAZETTEER_FIRST_BITS];
 

@@ -122,7 +122,7 @@ static const char *const unit_cues[] = {
     "sat", "satuan", "dit", "direktorat", "bid", "bidang", "si", "seksi", /* read_prefixed_func */
 };
 
-static int place_words_sorted(void);
+static int place_words_checked(void);
 
 /* The gazetteer is searched by its index of first words, then by halves
  * among the names that begin with one word (gazetteer_match): a table
@@ -131,7 +131,7 @@ static int place_words_sorted(void);
 static int gazetteer_checked(void);
 
 polisi_status polisi__units_register(polisi__lexicon *lex) {
-    polisi_status st = gazetteer_checked() && place_words_sorted() ? POLISI_OK
+    polisi_status st = gazetteer_checked() && place_words_checked() ? POLISI_OK
                                                                     : POLISI_ERR_INTERNAL;
     for (int l = 0; st == POLISI_OK && l < POLISI__LV_COUNT; l++)
         st = polisi__add_variants(lex, levels[l].variants, POLISI__LEX_UNIT, (uint32_t)l, 0);
@@ -238,11 +238,20 @@ int polisi__key_in_sorted(const polisi__doc *doc, size_t i, const char *const *w
     return 0;
 }
 
-int polisi__words_sorted(const char *const *words, size_t n) {
-    for (size_t k = 1; k < n; k++)
-        if (strcmp(words[k - 1], words[k]) >= 0)
+int polisi__words_checked(const char *const *words, size_t n, const uint64_t *filter) {
+    uint64_t want[POLISI__WORD_FILTER_WORDS] = {0};
+    for (size_t k = 0; k < n; k++) {
+        if (k > 0 && strcmp(words[k - 1], words[k]) >= 0)
             return 0;
+        uint32_t b = polisi__hash(words[k], strlen(words[k])) >> (32 - POLISI__WORD_FILTER_BITS);
+        want[b / 64] |= (uint64_t)1 << (b % 64);
+    }
+#if POLISI__HASHES_AHEAD
+    return memcmp(want, filter, sizeof want) == 0;
+#else
+    (void)filter;
     return 1;
+#endif
 }
 
 /* ---- the gazetteer ---- */
@@ -292,22 +301,18 @@ static size_t gazetteer_run_end(const char *s, size_t from, size_t n, size_t lo,
     return gazetteer_bound(s, from, n, lo + 1, lo + step < hi ? lo + step : hi, 1);
 }
 
-/* The hash of a first word in the index of the gazetteer (gazetteer.h);
- * tools/gen_gazetteer.py computes the same. */
-static uint32_t word_hash(const char *s, size_t n) {
-    uint32_t h = (uint32_t)n * 0x9E3779B1u;
-    for (size_t c = 0; c < n; c++)
-        h = (h ^ (unsigned char)s[c]) * 0x01000193u;
-    return h;
-}
-
-/* The names whose first token is s[0, n): their run, or NULL. */
-static const polisi__place_run *gazetteer_first(const char *s, size_t n) {
+/* The names whose first token is s[0, n), of polisi__hash `hash`: their
+ * run, or NULL. The slot's tag turns away nearly every other word's run
+ * without reading its name. */
+static const polisi__place_run *gazetteer_first(const char *s, size_t n, uint32_t hash) {
     const size_t mask = (1u << POLISI__GAZETTEER_FIRST_BITS) - 1;
-    for (size_t slot = word_hash(s, n) & mask;; slot = (slot + 1) & mask) {
+    const unsigned char tag = (unsigned char)(hash >> (24 - POLISI__GAZETTEER_FIRST_BITS));
+    for (size_t slot = hash >> (32 - POLISI__GAZETTEER_FIRST_BITS);; slot = (slot + 1) & mask) {
         const polisi__place_run *r = &polisi__gazetteer_first[slot];
-        if (r->hi == 0)
+        if (r->len == 0)
             return NULL;
+        if (r->tag != tag)
+            continue;
         /* the run's first name begins with its word (s holds no NUL, so
          * the loop stops at the end of a shorter name) */
         const char *k = polisi__gazetteer[r->lo].key;
@@ -322,24 +327,31 @@ static const polisi__place_run *gazetteer_first(const char *s, size_t n) {
 /* Run by run: the index gives the run that starts there, and the run's
  * names begin with its word, in increasing order (the word itself first,
  * as gazetteer_match expects). Every name is then in the run its first word
- * finds. */
+ * finds. Without the index (POLISI__HASHES_AHEAD), the names in increasing
+ * order. */
 static int gazetteer_checked(void) {
+#if POLISI__HASHES_AHEAD
     size_t g = 0;
     while (g < polisi__gazetteer_count) {
         const char *k = polisi__gazetteer[g].key;
         size_t n = 0;
         while (k[n] && k[n] != ' ')
             n++;
-        const polisi__place_run *r = gazetteer_first(k, n);
-        if (!r || r->lo != g || r->hi > polisi__gazetteer_count)
+        const polisi__place_run *r = gazetteer_first(k, n, polisi__hash(k, n));
+        if (!r || r->lo != g || r->lo + r->len > polisi__gazetteer_count)
             return 0;
-        for (g++; g < r->hi; g++) {
+        for (g++; g < (size_t)r->lo + r->len; g++) {
             const char *name = polisi__gazetteer[g].key;
             if (strncmp(name, k, n) != 0 || name[n] != ' ' ||
                 strcmp(polisi__gazetteer[g - 1].key, name) >= 0)
                 return 0;
         }
     }
+#else
+    for (size_t g = 1; g < polisi__gazetteer_count; g++)
+        if (strcmp(polisi__gazetteer[g - 1].key, polisi__gazetteer[g].key) >= 0)
+            return 0;
+#endif
     return 1;
 }
 
@@ -361,13 +373,15 @@ static size_t gazetteer_match(const polisi__doc *doc, size_t i) {
             buf[n++] = ' ';
         memcpy(buf + n, polisi__tok_key(doc, k), t->key_len);
         n += t->key_len;
-        if (k == i) {
-            const polisi__place_run *r = gazetteer_first(buf, n);
+        if (k == i && POLISI__HASHES_AHEAD) {
+            /* the names of the first token: one probe of the index, by the
+             * hash the scanner gave the token */
+            const polisi__place_run *r = gazetteer_first(buf, n, t->hash);
             if (!r)
                 break;
             lo = r->lo;
-            hi = r->hi;
-        } else {
+            hi = (size_t)r->lo + r->len;
+        } else { /* (the whole table, at the first token without the index) */
             lo = gazetteer_bound(buf, from, n, lo, hi, 0);
             if (lo == hi || !gazetteer_begins(polisi__gazetteer[lo].key, buf, from, n))
                 break; /* no name begins with it */
@@ -403,6 +417,18 @@ static const char *const not_place[] = {
     "sita", "subdit", "sudah", "tangkap", "telah", "terima", "terkait", "tersebut", "tim",
     "tinjau", "tni", "ungkap", "unit", "untuk", "usai", "wib", "wilayah", "wit", "wita", "yang",
 };
+/* Its filter (SORTED_IN, units.h): tools/gen_gazetteer.py --word-filter and
+ * the words above. */
+static const uint64_t not_place_filter[POLISI__WORD_FILTER_WORDS] = {
+    0x0000000200000000u, 0x0004000000000000u, 0x1080000001080000u, 0x0000801010000000u,
+    0x0000000100004008u, 0x0000004020000000u, 0x0000001000400002u, 0x0084000000000001u,
+    0x0011030040000001u, 0x0000000000002180u, 0x0000008000100001u, 0x0000001000000000u,
+    0x0400000004100000u, 0x1000000000000000u, 0x0000005008010440u, 0x0000000000000100u,
+    0x0080000000008020u, 0x0010000000002000u, 0x4000000004400000u, 0x0002041800008080u,
+    0x0000020000000204u, 0x0010000000202086u, 0x0000020000000000u, 0x0401840082010000u,
+    0x0000820002000000u, 0x0000000000000000u, 0x0000000800100000u, 0x0021121040010004u,
+    0x2000200000000000u, 0x0000800040040000u, 0x0080800001000000u, 0x0000002000001000u,
+};
 
 /* A word that starts like a verb ("Mengatakan", "Menyebut", "Membenarkan"):
  * no unknown place name does. */
@@ -424,6 +450,18 @@ static int verb_like(const polisi__doc *doc, size_t k) {
 static const char *const compass[] = {
     "barat", "baru", "besar", "daya", "hilir", "hulu", "ilir", "laut", "pusat", "raya", "selatan",
     "tengah", "tenggara", "timur", "ulu", "utara",
+};
+/* Its filter (SORTED_IN, units.h): tools/gen_gazetteer.py --word-filter and
+ * the words above. */
+static const uint64_t compass_filter[POLISI__WORD_FILTER_WORDS] = {
+    0x0000000000002000u, 0x0000000000000000u, 0x0000000000000000u, 0x0000000000800000u,
+    0x0001000000000000u, 0x0000000000080000u, 0x0000000000000000u, 0x0000000000000002u,
+    0x0000000000000000u, 0x0000000020000000u, 0x0000000000000000u, 0x0000000000000008u,
+    0x2000000000000000u, 0x0000000000000000u, 0x0000000080000000u, 0x0000000000000000u,
+    0x0000000000000000u, 0x0000000000000000u, 0x0000000000020000u, 0x0000000000000000u,
+    0x0000002000000000u, 0x0000000000000000u, 0x0000000000000000u, 0x0000000800000000u,
+    0x0000000000108000u, 0x0000000000000000u, 0x0000000040000200u, 0x0000000000000000u,
+    0x0000000000000000u, 0x0000000000000000u, 0x0000000000000000u, 0x0000000000000000u,
 };
 
 #define STOP_CLASSES                                                                               \
@@ -476,11 +514,23 @@ static const char *const generic_geo[] = {
     "padang", "pangkalan", "pasar", "pulau", "rantau", "sei", "sungai", "tanah", "tanjung",
     "teluk",
 };
+/* Its filter (SORTED_IN, units.h): tools/gen_gazetteer.py --word-filter and
+ * the words above. */
+static const uint64_t generic_geo_filter[POLISI__WORD_FILTER_WORDS] = {
+    0x0000000008000000u, 0x0000000000000000u, 0x0000000000000000u, 0x0000000002000001u,
+    0x0000100000000000u, 0x0000000000000000u, 0x0000000000000000u, 0x0000004000000000u,
+    0x0000000000000000u, 0x0000000000000000u, 0x0000000000000000u, 0x0000000000000000u,
+    0x0000010008000000u, 0x0000000000000000u, 0x0000000000000000u, 0x0000000000000000u,
+    0x0000100000000000u, 0x0400800000000000u, 0x0000000000000000u, 0x0000000000000000u,
+    0x0000000000000000u, 0x0004080000000000u, 0x0000000000000000u, 0x0000010000000000u,
+    0x0000020000004000u, 0x0000000000000000u, 0x0000000000000000u, 0x0000000000000000u,
+    0x0000000101000000u, 0x0000080000002010u, 0x0000000000000000u, 0x0000000000000000u,
+};
 
 /* The word lists above are searched by halves: checked at creation like
  * the gazetteer. */
-static int place_words_sorted(void) {
-    return WORDS_SORTED(not_place) && WORDS_SORTED(compass) && WORDS_SORTED(generic_geo);
+static int place_words_checked(void) {
+    return WORDS_CHECKED(not_place) && WORDS_CHECKED(compass) && WORDS_CHECKED(generic_geo);
 }
 
 /* Compass words and a final "Kota" after a place ("Bogor Kota", not the

@@ -97,15 +97,53 @@ int polisi__tok_capital(const polisi__doc *doc, size_t i);
  * word, unit or post; a province unless first. */
 int polisi__stops_place(const polisi__ctx *ctx, size_t k, int first);
 /* Token i's key is one of the n words of `words`, which are sorted
- * bytewise (strcmp): found by halves, for lists of more than a few words
- * asked often. 0 past the end. */
+ * bytewise (strcmp): found by halves. 0 past the end. */
 int polisi__key_in_sorted(const polisi__doc *doc, size_t i, const char *const *words, size_t n);
-#define SORTED_IN(doc, i, list) polisi__key_in_sorted(doc, i, list, sizeof list / sizeof list[0])
-/* 1 when words[0, n) are sorted bytewise, each once: the check at creation
- * of a list that SORTED_IN searches (a list edited out of order would miss
- * words silently). */
-int polisi__words_sorted(const char *const *words, size_t n);
-#define WORDS_SORTED(list) polisi__words_sorted(list, sizeof list / sizeof list[0])
+
+/* polisi__hash reads a key's bytes in the machine's order (scanner.c), so
+ * the hashes that tools/gen_gazetteer.py computes ahead of time (the
+ * gazetteer's index, the word filters below) are those of a little-endian
+ * machine; elsewhere those tables are searched without them.
+ * -DPOLISI__HASHES_AHEAD=0 builds that path on any machine. */
+#ifndef POLISI__HASHES_AHEAD
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define POLISI__HASHES_AHEAD 1
+#else
+#define POLISI__HASHES_AHEAD 0
+#endif
+#endif
+
+/* The filter of a sorted word list `list`, named list_filter: bit
+ * polisi__hash(word) >> (32 - POLISI__WORD_FILTER_BITS) set for each word
+ * (tools/gen_gazetteer.py --word-filter prints it). The lists are asked
+ * of nearly every word of a place, which is seldom in them: a clear bit,
+ * one load and a test on the hash the token carries, answers nine in ten
+ * of those without the search and its mispredicted branches. */
+#define POLISI__WORD_FILTER_BITS 11
+#define POLISI__WORD_FILTER_WORDS ((1u << POLISI__WORD_FILTER_BITS) / 64)
+
+static inline int polisi__key_in_filtered(const polisi__doc *doc, size_t i,
+                                          const uint64_t *filter, const char *const *words,
+                                          size_t n) {
+    if (i >= doc->ntoks)
+        return 0;
+#if POLISI__HASHES_AHEAD
+    uint32_t b = doc->toks[i].hash >> (32 - POLISI__WORD_FILTER_BITS);
+    if (!((filter[b / 64] >> (b % 64)) & 1))
+        return 0;
+#else
+    (void)filter;
+#endif
+    return polisi__key_in_sorted(doc, i, words, n);
+}
+#define SORTED_IN(doc, i, list)                                                                    \
+    polisi__key_in_filtered(doc, i, list##_filter, list, sizeof list / sizeof list[0])
+/* 1 when words[0, n) are sorted bytewise, each once, and `filter` is
+ * theirs: the check at creation of a list that SORTED_IN searches (a list
+ * edited out of order or without its filter would miss words silently). */
+int polisi__words_checked(const char *const *words, size_t n, const uint64_t *filter);
+#define WORDS_CHECKED(list)                                                                        \
+    polisi__words_checked(list, sizeof list / sizeof list[0], list##_filter)
 /* Token k is a Roman numeral I..XVIII (any case). */
 int polisi__tok_roman(const polisi__doc *doc, size_t k);
 

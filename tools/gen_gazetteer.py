@@ -3,6 +3,7 @@
 
 Usage:
   gen_gazetteer.py PACKAGE [-o lib/gazetteer.c]
+  gen_gazetteer.py --word-filter WORD...
 
 PACKAGE is the npm package idn-area-data (version 4), unpacked or as its
 .tgz, for example:
@@ -26,6 +27,11 @@ Each name is stored as the library's scanner keys it: lower case, one
 token per word or punctuation mark, tokens joined by one space ("Na IX-X"
 is "na ix - x"), sorted bytewise, so that lib/units.c finds the longest
 name at a token by binary search, with no work at extractor creation.
+
+With --word-filter it prints the filter of a sorted word list of
+lib/units.c or lib/positions.c instead (units.h, polisi__word_filter):
+creation checks every filter against its list, so a list edited without
+its filter is an error, not a silent miss.
 """
 import argparse
 import csv
@@ -164,16 +170,29 @@ def build(csvs):
 
 
 # The index of first words (lib/units.c, gazetteer_first): a hash table of
-# 2^FIRST_BITS slots, each the run [lo, hi) of the names whose first token is
-# one word, found by word_hash and linear probing. word_hash is units.c's.
+# 2^FIRST_BITS slots, each the run lo, lo + len of the names whose first token
+# is one word, found by the word's polisi__hash (the scanner's hash of a key,
+# which every token carries) and linear probing. The top FIRST_BITS bits of
+# the hash give the slot, the 8 bits under them the slot's tag, so that a
+# probe reads a name only when the tags agree.
 FIRST_BITS = 13
+MASK64 = (1 << 64) - 1
 
 
-def word_hash(word):
-    h = (len(word) * 0x9E3779B1) & 0xFFFFFFFF
-    for b in word.encode("ascii"):
-        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
-    return h
+def hash_step(h, lo, hi):
+    return ((h ^ lo ^ (hi * 0xC2B2AE3D27D4EB4F & MASK64)) * 0x9E3779B97F4A7C15) & MASK64
+
+
+def polisi_hash(word):
+    """lib/scanner.c's polisi__hash of a key, as a little-endian machine
+    computes it (lib/units.h, POLISI__HASHES_AHEAD): keep the two in step."""
+    s = word.encode("utf-8")
+    h = 0
+    while len(s) > 16:
+        h = hash_step(h, int.from_bytes(s[:8], "little"), int.from_bytes(s[8:16], "little"))
+        h ^= h >> 32
+        s = s[16:]
+    return hash_step(h, int.from_bytes(s[:8], "little"), int.from_bytes(s[8:16], "little")) >> 32
 
 
 def first_index(places):
@@ -189,13 +208,29 @@ def first_index(places):
     size = 1 << FIRST_BITS
     if len(runs) * 4 > size * 3 or len(places) >= 1 << 16:
         sys.exit("gen_gazetteer: raise FIRST_BITS or widen the index")
-    slots = [(0, 0)] * size
+    slots = [(0, 0, 0)] * size
     for w, (lo, hi) in runs.items():  # in the order of the names
-        s = word_hash(w) & (size - 1)
+        if hi - lo > 255:
+            sys.exit("gen_gazetteer: the run of %r is too long for the index" % w)
+        h = polisi_hash(w)
+        s = h >> (32 - FIRST_BITS)
         while slots[s][1]:
             s = (s + 1) & (size - 1)
-        slots[s] = (lo, hi)
+        slots[s] = (lo, hi - lo, (h >> (24 - FIRST_BITS)) & 0xFF)
     return slots
+
+
+# A word filter (lib/units.h, polisi__word_filter): bit polisi__hash(word) >>
+# (32 - WORD_FILTER_BITS) set for each word of a list.
+WORD_FILTER_BITS = 11
+
+
+def word_filter(words):
+    bits = [0] * ((1 << WORD_FILTER_BITS) // 64)
+    for w in words:
+        b = polisi_hash(w) >> (32 - WORD_FILTER_BITS)
+        bits[b // 64] |= 1 << (b % 64)
+    return bits
 
 
 def emit(places, version, counts):
@@ -227,7 +262,7 @@ def emit(places, version, counts):
     ]
     slots = first_index(places)
     for k in range(0, len(slots), 8):
-        lines.append("    " + " ".join("{%d, %d}," % slot for slot in slots[k:k + 8]))
+        lines.append("    " + " ".join("{%d, %d, %d}," % slot for slot in slots[k:k + 8]))
     lines += [
         "};",
         "",
@@ -238,10 +273,20 @@ def emit(places, version, counts):
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("package", help="idn-area-data: unpacked directory or .tgz")
+    ap.add_argument("package", nargs="?", help="idn-area-data: unpacked directory or .tgz")
     ap.add_argument("-o", "--output", default=os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "..", "lib", "gazetteer.c"))
+    ap.add_argument("--word-filter", nargs="+", metavar="WORD",
+                    help="print the filter of a word list of lib/units.c or lib/positions.c "
+                         "(its words as keys: lower case) instead")
     args = ap.parse_args(argv)
+    if args.word_filter:
+        bits = ["0x%016xu," % b for b in word_filter(args.word_filter)]
+        for k in range(0, len(bits), 4):
+            print("    " + " ".join(bits[k:k + 4]))
+        return 0
+    if not args.package:
+        ap.error("PACKAGE is required")
     csvs, version = read_csvs(args.package)
     counts = [len(rows(csvs[w])) for w in ("provinces.csv", "regencies.csv", "districts.csv")]
     places = build(csvs)
