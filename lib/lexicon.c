@@ -3,8 +3,9 @@
  *
  * A phrase is a sequence of token keys. Entries are grouped by their first
  * key; a group is found in one bucket of a hash table on the token's hash
- * (nearly always: find_group), and holds its entries longest first, so the
- * first entry of a class whose remaining keys match is the longest match.
+ * (nearly always: find_group), and holds its entries by class, each class's
+ * run longest first, so the first entry of the run whose remaining keys
+ * match is the longest match.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,12 +19,12 @@ typedef struct lex_word {
 /* 32 bytes, aligned to 32 (one cache line), with the first word's key in
  * it: a lookup reads the table bucket and the group, not also the key. */
 typedef struct lex_group {
-    uint32_t begin;   /* entries[begin, begin + count), longest first */
+    uint32_t block;   /* its block in lex->blocks: what a match reads */
     uint32_t classes; /* bit c: an entry of class c is in the group */
     uint32_t word;    /* the first word (index into words) */
-    uint16_t count;
     uint8_t key_len;  /* the first word's length, when it is at most 16 */
     uint8_t wake;     /* POLISI__WAKE_* bits of the group's classes */
+    uint8_t ncls;     /* bits in classes */
     char key[16];     /* its first 16 bytes, zero-padded */
 } lex_group;
 #define GROUP_ALIGN 32
@@ -48,8 +49,20 @@ struct polisi__lexicon {
     size_t keys_len, keys_cap;
     lex_word *words;
     size_t nwords, words_cap;
-    polisi__lex_entry *entries;
+    polisi__lex_entry *entries; /* until freezing */
     size_t nentries, entries_cap;
+    /* After freezing, the entries and what polisi__lexicon_match_slow reads
+     * of them, in one place (a cache line or two for most groups): a block
+     * of words per group, at lex_group.block,
+     *   [0, ncls + 1)          where the run of entries of its r-th class
+     *                          (from the lowest) begins ([0] = 0), and
+     *                          where the last ends (count),
+     *   [ncls + 1, + count)    the hash of each entry's second word (0 for
+     *                          a phrase of one word),
+     *   then its count entries (ENTRY_WORDS each),
+     * where ncls is the number of classes in the group. A lookup tests only
+     * the run of its class, 4 entries' seconds at a time (maybe4). */
+    uint32_t *blocks;
     /* in groups_block, aligned to GROUP_ALIGN. groups[0] is a dummy that
      * matches no key and has no class: a lookup that finds nothing reads
      * it like a group, without a branch. */
@@ -100,6 +113,7 @@ void polisi__lexicon_free(polisi__lexicon *lex) {
     polisi__free(a, lex->keys);
     polisi__free(a, lex->words);
     polisi__free(a, lex->entries);
+    polisi__free(a, lex->blocks);
     polisi__free(a, lex->groups_block);
     polisi__free(a, lex->table_block);
     polisi__free(a, lex->filter);
@@ -179,10 +193,10 @@ static int word_cmp(const polisi__lexicon *lex, uint32_t a, uint32_t b) {
     return (x->len > y->len) - (x->len < y->len);
 }
 
-/* Groups need their entries side by side, longest first, then in the order
- * of addition; the order of the groups themselves does not matter (they are
- * found by hash), so entries are sorted by the first word's hash before its
- * bytes. */
+/* Groups need their entries side by side, by class, then longest first,
+ * then in the order of addition; the order of the groups themselves does
+ * not matter (they are found by hash), so entries are sorted by the first
+ * word's hash before its bytes. Neither does the order of the classes. */
 static int entry_cmp(const void *pa, const void *pb) {
     const sort_item *a = pa, *b = pb;
     if (a->hash != b->hash)
@@ -191,6 +205,8 @@ static int entry_cmp(const void *pa, const void *pb) {
     int c = word_cmp(a->lex, x->first, y->first);
     if (c)
         return c;
+    if (x->cls != y->cls)
+        return x->cls < y->cls ? -1 : 1;
     if (x->ntoks != y->ntoks)
         return x->ntoks > y->ntoks ? -1 : 1;
     /* keep the order of addition among equals: earlier entries win */
@@ -222,35 +238,66 @@ static polisi_status sort_entries(polisi__lexicon *lex) {
     return POLISI_OK;
 }
 
+/* The set bits of x. Without -mpopcnt, __builtin_popcount is a call. */
+static inline unsigned bit_count(uint32_t x) {
+#if defined(__POPCNT__)
+    return (unsigned)__builtin_popcount(x);
+#else
+    x = x - ((x >> 1) & 0x55555555u);
+    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+    x = (x + (x >> 4)) & 0x0F0F0F0Fu;
+    return (x * 0x01010101u) >> 24;
+#endif
+}
+
+/* An entry in lex->blocks, in words */
+#define ENTRY_WORDS (sizeof(polisi__lex_entry) / sizeof(uint32_t))
+_Static_assert(sizeof(polisi__lex_entry) % sizeof(uint32_t) == 0,
+               "entries lie in lex->blocks, an array of words");
+
 static polisi_status make_groups(polisi__lexicon *lex) {
+    size_t n = lex->nentries;
     /* at most one group per entry, and the dummy */
-    lex->groups_block =
-        polisi__malloc(lex->alloc, (lex->nentries + 1) * sizeof *lex->groups + GROUP_ALIGN);
-    if (!lex->groups_block)
+    lex->groups_block = polisi__malloc(lex->alloc, (n + 1) * sizeof *lex->groups + GROUP_ALIGN);
+    /* a group's block: a bound per class and one more (at most 2 per
+     * entry), a second and an entry per entry */
+    lex->blocks = polisi__malloc(lex->alloc, (1 + n * (3 + ENTRY_WORDS)) * sizeof *lex->blocks);
+    if (!lex->groups_block || !lex->blocks)
         return POLISI_ERR_NOMEM;
     uintptr_t at = ((uintptr_t)lex->groups_block + GROUP_ALIGN - 1) & ~(uintptr_t)(GROUP_ALIGN - 1);
     lex->groups = (lex_group *)(void *)at;
-    lex_group *dummy = &lex->groups[0];
+    lex_group *dummy = &lex->groups[0]; /* no class: its block is never read */
     memset(dummy, 0, sizeof *dummy);
     dummy->key_len = 0xFF; /* no token's: KEY_INLINE + 1 at most */
     lex->ngroups = 1;
-    for (size_t i = 0; i < lex->nentries; i++) {
-        const polisi__lex_entry *e = &lex->entries[i];
-        if (i == 0 || word_cmp(lex, e[-1].first, e->first) != 0) {
-            lex_group *g = &lex->groups[lex->ngroups++];
-            memset(g, 0, sizeof *g);
-            g->begin = (uint32_t)i;
-            g->word = e->first;
-            const lex_word *w = &lex->words[e->first];
-            g->key_len = (uint8_t)(w->len <= KEY_INLINE ? w->len : KEY_INLINE + 1);
-            memcpy(g->key, lex->keys + w->off, w->len < KEY_INLINE ? w->len : KEY_INLINE);
+    uint32_t *blk = lex->blocks;
+    for (size_t i = 0, j; i < n; i = j) { /* entries[i, j): one group */
+        const polisi__lex_entry *e = lex->entries;
+        for (j = i + 1; j < n && word_cmp(lex, e[i].first, e[j].first) == 0; j++)
+            ;
+        lex_group *g = &lex->groups[lex->ngroups++];
+        memset(g, 0, sizeof *g);
+        g->block = (uint32_t)(blk - lex->blocks);
+        g->word = e[i].first;
+        const lex_word *w = &lex->words[e[i].first];
+        g->key_len = (uint8_t)(w->len <= KEY_INLINE ? w->len : KEY_INLINE + 1);
+        memcpy(g->key, lex->keys + w->off, w->len < KEY_INLINE ? w->len : KEY_INLINE);
+        *blk++ = 0;
+        for (size_t k = i; k < j; k++) {
+            g->classes |= 1u << e[k].cls;
+            if (k + 1 == j || e[k + 1].cls != e[k].cls)
+                *blk++ = (uint32_t)(k + 1 - i); /* the end of a class's run */
         }
-        lex_group *g = &lex->groups[lex->ngroups - 1];
-        if (g->count == UINT16_MAX)
-            return POLISI_ERR_INTERNAL; /* 65,535 phrases on one first word */
-        g->count++;
-        g->classes |= 1u << e->cls;
+        g->ncls = (uint8_t)bit_count(g->classes);
+        for (size_t k = i; k < j; k++)
+            *blk++ = e[k].ntoks > 1 ? e[k].second : 0;
+        memcpy(blk, &e[i], (j - i) * sizeof *e);
+        blk += (j - i) * ENTRY_WORDS;
     }
+    /* the entries are in the blocks now */
+    polisi__free(lex->alloc, lex->entries);
+    lex->entries = NULL;
+    lex->entries_cap = 0;
     if (lex->ngroups - 1 > UINT16_MAX)
         return POLISI_ERR_INTERNAL; /* 65,535 first words: lex_bucket's numbers */
     return POLISI_OK;
@@ -455,10 +502,10 @@ static inline uint32_t candidate_group(const lex_bucket *table, unsigned shift,
 
 /* The group `number` if its first word is t's key (of at most KEY_INLINE
  * bytes), else 0: & rather than &&, and a select rather than an if. */
-static inline uint32_t verify(const lex_group *groups, const polisi__doc *doc,
-                              const polisi__token *t, uint32_t number) {
+static inline uint32_t verify(const lex_group *groups, const char *keys, const polisi__token *t,
+                              uint32_t number) {
     const lex_group *g = &groups[number];
-    unsigned same = (g->key_len == t->key_len) & short_key_is(g->key, doc->keys + t->key, t->key_len);
+    unsigned same = (g->key_len == t->key_len) & short_key_is(g->key, keys + t->key, t->key_len);
     return number & (0u - same);
 }
 
@@ -471,7 +518,7 @@ static inline uint32_t find_group(const polisi__lexicon *lex, const lex_bucket *
                                   const polisi__doc *doc, const polisi__token *t) {
     if (__builtin_expect(t->key_len > fast_len, 0))
         return find_group_slow(lex, doc, t);
-    return verify(groups, doc, t, candidate_group(table, shift, t));
+    return verify(groups, doc->keys, t, candidate_group(table, shift, t));
 }
 
 void polisi__lexicon_set_wake(polisi__lexicon *lex, const polisi__wake_rule *rules, size_t n) {
@@ -532,6 +579,8 @@ void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc) {
     const lex_bucket *table = lex->table;
     const lex_group *groups = lex->groups;
     const uint8_t *kind_flag_wake = lex->kind_flag_wake;
+    polisi__token *toks = doc->toks;
+    const char *keys = doc->keys;
     unsigned shift = lex->table_shift;
     uint32_t fast_len = lex->fast_len;
     /* Two passes over a step's candidates: the table's buckets first, then
@@ -544,23 +593,43 @@ void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc) {
         uint64_t cand = candidates64(wake + base);
         for (uint64_t m = fast_len ? cand : 0; m; m &= m - 1) {
             unsigned k = (unsigned)__builtin_ctzll(m);
-            uint32_t number = candidate_group(table, shift, &doc->toks[base + k]);
+            uint32_t number = candidate_group(table, shift, &toks[base + k]);
             __builtin_prefetch(&groups[number]);
             found[k] = (uint16_t)number;
         }
         for (uint64_t m = cand; m; m &= m - 1) {
             unsigned k = (unsigned)__builtin_ctzll(m);
             size_t i = base + k;
-            polisi__token *t = &doc->toks[i];
+            polisi__token *t = &toks[i];
             uint32_t number = __builtin_expect(t->key_len > fast_len, 0)
                                   ? find_group_slow(lex, doc, t)
-                                  : verify(groups, doc, t, found[k]);
+                                  : verify(groups, keys, t, found[k]);
             const lex_group *g = &groups[number]; /* the dummy: no class, no wake bit */
             t->group = number;
             t->classes = g->classes;
             wake[i] = (uint8_t)(g->wake | kind_flag_wake[(t->kind & 7) << 6 | (t->flags & 63)]);
         }
     }
+}
+
+/* Bit k for each of the n <= 4 entries whose second-word hashes are at s
+ * that may start at a token followed by one of hash `second`: its second
+ * word has that hash, or it has one word (0). Only a filter: rest_matches
+ * decides (and turns away a phrase whose second word's hash is 0). SSE2
+ * reads 4 hashes whatever n: the words after a group's hashes are its
+ * entries. */
+static inline unsigned maybe4(const uint32_t *s, uint32_t second, uint32_t n) {
+#if defined(__SSE2__)
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+    __m128i m = _mm_or_si128(_mm_cmpeq_epi32(x, _mm_set1_epi32((int)second)),
+                             _mm_cmpeq_epi32(x, _mm_setzero_si128()));
+    return (unsigned)_mm_movemask_ps(_mm_castsi128_ps(m)) & ((1u << n) - 1);
+#else
+    unsigned m = 0;
+    for (unsigned k = 0; k < n; k++)
+        m |= (unsigned)(s[k] == second || s[k] == 0) << k;
+    return m;
+#endif
 }
 
 /* The longest entry of class cls that starts at token i. */
@@ -571,17 +640,28 @@ size_t polisi__lexicon_match_slow(const polisi__lexicon *lex, const polisi__doc 
         &lex->groups[doc->classified ? t->group
                                      : find_group(lex, lex->table, lex->table_shift, lex->fast_len,
                                                   lex->groups, doc, t)];
-    if (!(g->classes & (1u << cls))) /* the dummy has no class */
+    uint32_t bit = 1u << cls;
+    if (!(g->classes & bit)) /* the dummy has no class */
         return 0;
+    const uint32_t *blk = &lex->blocks[g->block];
+    const uint32_t *seconds = blk + 1 + g->ncls;
+    const polisi__lex_entry *entries =
+        (const polisi__lex_entry *)(const void *)(seconds + blk[g->ncls]);
+    /* the run of class cls: after those of the group's lower classes */
+    const uint32_t *run = blk + bit_count(g->classes & (bit - 1));
     /* Groups of common first words hold dozens of phrases ("s" starts
      * every "S.x." title): most are turned away by their second word's
-     * hash before rest_matches reads any. */
+     * hash, 4 at a time and without a branch each, before rest_matches
+     * reads any. */
     uint32_t second = i + 1 < doc->ntoks ? doc->toks[i + 1].hash : 0;
-    for (uint32_t k = g->begin, end = g->begin + g->count; k < end; k++) {
-        const polisi__lex_entry *e = &lex->entries[k];
-        if (e->cls == cls && (e->ntoks == 1 || e->second == second) && rest_matches(lex, e, doc, i)) {
-            *out = e;
-            return e->ntoks;
+    for (uint32_t k = run[0], end = run[1]; k < end; k += 4) {
+        unsigned m = maybe4(seconds + k, second, end - k < 4 ? end - k : 4);
+        for (; m; m &= m - 1) { /* longest first */
+            const polisi__lex_entry *e = &entries[k + (unsigned)__builtin_ctz(m)];
+            if (rest_matches(lex, e, doc, i)) {
+                *out = e;
+                return e->ntoks;
+            }
         }
     }
     return 0;
