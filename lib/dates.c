@@ -32,11 +32,10 @@ polisi_status polisi__dates_register(polisi__lexicon *lex) {
     polisi_status st = polisi__calendar_register(lex);
     if (st == POLISI_OK)
         st = polisi__calendar_register_cues(lex, START_KINDS, POLISI__LEX_CUE_DATE);
-    /* "(" starts a bracketed date: a cue too, so that the wake rule of
-     * dates (extract.c) takes no other punctuation, which is a tenth of
-     * all tokens and starts no date. */
-    if (st == POLISI_OK)
-        st = polisi__lexicon_add(lex, "(", POLISI__LEX_CUE_DATE, 0, 0);
+    /* "(" starts a bracketed date but is no cue: the token after it, which
+     * a bracketed date needs to be a number, a weekday or a month name,
+     * wakes dates, and polisi__dates_find tries the "(" before it first.
+     * Woken at every "(", dates went on at one in sixty. */
     /* The cues that may be a date alone (may_start): plain weekdays and
      * month names, and the relative days of one word. Every other start
      * word needs what follows_bound_cue lets through: "hari" a weekday,
@@ -1168,12 +1167,11 @@ static inline int follows_bound_cue(const polisi__doc *doc, size_t next) {
 }
 
 /* Token i may start a date: a cue (the first word of a date word that may
- * start one, START_KINDS, or "("), or a number (the wake rule of dates
- * takes these and nothing else), with after it what every form read there
- * needs (point_at, point_range): a free cue anything, another cue what
- * follows_bound_cue lets through, a number of at most four digits what
- * number_goes_on does; "(" a date word (a weekday, a month), or a number
- * and what number_goes_on lets through (not "(20)", an age). One or two
+ * start one, START_KINDS), a number (the wake rule of dates takes these
+ * and nothing else) or a "(" before one of them (paren_may_start), with
+ * after it what every form read there needs (point_at, point_range): a
+ * free cue anything, another cue what follows_bound_cue lets through, a
+ * number of at most four digits what number_goes_on does. One or two
  * tests skip every other token. (number_goes_on reads tokens after i,
  * where on_line is the line flag whatever the start of the last try.) */
 static inline int may_start(const parser *p, size_t i) {
@@ -1183,30 +1181,47 @@ static inline int may_start(const parser *p, size_t i) {
         return (t->classes & POLISI__LEX_BIT(POLISI__LEX_CUE_DATE)) &&
                ((t->classes & POLISI__LEX_BIT(POLISI__LEX_CUE_DATE_FREE)) ||
                 follows_bound_cue(doc, i + 1));
-    if (t->kind == POLISI__TOK_NUMBER) {
-        /* Half the tokens woken here, and four in five start nothing: what
-         * number_goes_on looks at first (the next token on the line: one
-         * of "/-." or a date word, which "hari", a month and a range word
-         * are) as 0/1 values combined with & and |, the next token read
-         * through a select (a zero token past the last), instead of a
-         * chain of branches that was often mispredicted. */
-        static const polisi__token none;
-        const polisi__token *n = i + 1 < doc->ntoks ? t + 1 : &none;
-        char c = doc->keys[n->key];
-        unsigned sep = (n->kind == POLISI__TOK_PUNCT) & (n->key_len == 1) &
-                       ((c == '/') | (c == '-') | (c == '.'));
-        unsigned date_word = (n->kind == POLISI__TOK_WORD) &
-                             (n->classes >> POLISI__LEX_DATEWORD);
-        unsigned line = (n->flags & POLISI__TF_LINE_BEFORE) != 0;
-        return ((t->key_len <= 4) & !line & (sep | (date_word & 1))) && number_goes_on(p, i);
-    }
-    if (i + 1 >= doc->ntoks)
-        return 0;
-    const polisi__token *next = t + 1;
-    /* "(", the only punctuation cue */
-    return (t->classes & POLISI__LEX_BIT(POLISI__LEX_CUE_DATE)) &&
-           ((next->classes & POLISI__LEX_BIT(POLISI__LEX_DATEWORD)) ||
-            (next->kind == POLISI__TOK_NUMBER && number_goes_on(p, i + 1)));
+    /* Half the tokens woken here are numbers, and nine in ten start
+     * nothing: what number_goes_on looks at first (the next token on the
+     * line: one of "/-." or a date word, which "hari", a month and a range
+     * word are) as 0/1 values combined with & and |, the next token read
+     * through a select (a zero token past the last), instead of a chain of
+     * branches that was often mispredicted. */
+    static const polisi__token none;
+    const polisi__token *n = i + 1 < doc->ntoks ? t + 1 : &none;
+    char c = doc->keys[n->key];
+    unsigned sep = (n->kind == POLISI__TOK_PUNCT) & (n->key_len == 1) &
+                   ((c == '/') | (c == '-') | (c == '.'));
+    unsigned date_word = (n->kind == POLISI__TOK_WORD) & (n->classes >> POLISI__LEX_DATEWORD);
+    unsigned line = (n->flags & POLISI__TF_LINE_BEFORE) != 0;
+    unsigned number = (t->kind == POLISI__TOK_NUMBER) & (t->key_len <= 4);
+    return (number & !line & (sep | (date_word & 1))) && number_goes_on(p, i);
+}
+
+/* Token j, which passed may_start, follows a "(" after the end of the
+ * last date found (`next`) that may start a date: a date word (a weekday,
+ * a month) or a number that number_goes_on lets through after it (not
+ * "(20)", an age). A date that starts at a "(" has after it a number, a
+ * weekday or a month name, with after that what may_start at them lets
+ * through (a number, punctuation, a date word): it is tried only where
+ * may_start has let the token after it through. */
+static inline int paren_may_start(const parser *p, size_t j, size_t next) {
+    const polisi__token *t = &p->toks[j];
+    return j > next && polisi__tok_punct(p->doc, j - 1, '(') &&
+           ((t->classes & POLISI__LEX_BIT(POLISI__LEX_DATEWORD)) ||
+            (t->kind == POLISI__TOK_NUMBER && number_goes_on(p, j)));
+}
+
+/* A try at token i: the date there, emitted; *e gets the token after it,
+ * 0 when none. Not inlined: one copy of date_at for the two tries of
+ * polisi__dates_find. */
+__attribute__((noinline)) static polisi_status try_at(polisi__ctx *ctx, parser *p, size_t i,
+                                                      size_t *e) {
+    dspan s;
+    p->start = i;
+    if ((*e = date_at(p, i, &s)) == 0)
+        return POLISI_OK;
+    return emit(ctx, &s);
 }
 
 polisi_status polisi__dates_find(polisi__ctx *ctx) {
@@ -1214,23 +1229,19 @@ polisi_status polisi__dates_find(polisi__ctx *ctx) {
     parser p = parser_of(ctx->ex->lex, doc);
     dt_memo memo = {SIZE_MAX, 0, {DTK_NONE, 0, 0, 0}};
     p.memo = &memo;
-    for (size_t i = 0, n = doc->ntoks; i < n;) {
-        /* nearly every token: skipped 16 at a time, then the finer test */
-        while ((i = polisi__next_wake(doc, i, POLISI__WAKE_DATE)) < n && !may_start(&p, i))
-            i++;
-        if (i == n)
-            break;
-        dspan s;
-        p.start = i;
-        size_t e = date_at(&p, i, &s);
-        if (!e) {
-            i++;
-            continue;
+    size_t next = 0; /* no date starts before it: the end of the last one */
+    for (size_t i = 0, n = doc->ntoks; (i = polisi__next_wake(doc, i, POLISI__WAKE_DATE)) < n;) {
+        size_t e = 0;
+        polisi_status st;
+        /* (may_start before p.start moves to i) */
+        if (may_start(&p, i)) {
+            /* the "(" before it first, as when "(" woke dates itself */
+            if (paren_may_start(&p, i, next) && (st = try_at(ctx, &p, i - 1, &e)) != POLISI_OK)
+                return st;
+            if (!e && (st = try_at(ctx, &p, i, &e)) != POLISI_OK)
+                return st;
         }
-        polisi_status st = emit(ctx, &s);
-        if (st != POLISI_OK)
-            return st;
-        i = e;
+        i = e ? (next = e) : i + 1;
     }
     return POLISI_OK;
 }
