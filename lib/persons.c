@@ -26,21 +26,23 @@
 
 /* ---- finding the settled entities of phase 1 ---- */
 
-/* Bits of the filter of the tokens where entities start (a power of 2). */
+/* Tokens the tables of ents tell apart (a power of 2). */
 #define START_BITS 2048
 
 /* The entities of phase 1 are res->ents[0, n), sorted by start. Persons
  * are appended after them, so only indices are kept (the array moves).
- * `starts` has bit k % START_BITS set when an entity starts at token k:
- * most tokens asked about start none, and are answered without a search.
- * For a set bit, first[k % START_BITS] is the first entity of the lowest
+ * types[k % START_BITS] has the bit (POLISI_TYPE_BIT) of the type of every
+ * entity that starts at token k: most tokens asked about start none of
+ * the type asked for, and are answered with one test, without a search.
+ * When one does, first[k % START_BITS] is the first entity of the lowest
  * token with that remainder: nearly always token k itself, so the entities
  * at k are found without a search (one is made only when two tokens share
- * the bucket, in a text of more than START_BITS tokens). */
+ * the slot, in a text of more than START_BITS tokens, where types is the
+ * union of theirs). */
 typedef struct ents {
     const polisi_result *res;
     size_t n, ntoks;
-    uint64_t starts[START_BITS / 64];
+    uint8_t types[START_BITS];
     uint32_t first[START_BITS];
 } ents;
 
@@ -48,21 +50,20 @@ static void ents_init(ents *es, const polisi_result *res, size_t ntoks) {
     es->res = res;
     es->n = res->count;
     es->ntoks = ntoks;
-    size_t used = ntoks < START_BITS ? ntoks : START_BITS;
-    memset(es->starts, 0, (used + 63) / 64 * sizeof es->starts[0]);
-    /* backwards, so that the lowest index of a bucket is written last:
-     * no test whether the bucket is taken */
+    memset(es->types, 0, ntoks < START_BITS ? ntoks : START_BITS);
+    /* backwards, so that the lowest index of a slot is written last: no
+     * test whether the slot is taken */
     for (size_t i = es->n; i-- > 0;) {
         size_t b = res->ents[i].tok_begin & (START_BITS - 1);
-        es->starts[b / 64] |= (uint64_t)1 << (b % 64);
+        es->types[b] |= (uint8_t)POLISI_TYPE_BIT(res->ents[i].type);
         es->first[b] = (uint32_t)i;
     }
 }
 
-/* An entity may start at token k (certainly none when 0). */
-static int may_start_at(const ents *es, size_t k) {
-    size_t b = k & (START_BITS - 1);
-    return k < es->ntoks && ((es->starts[b / 64] >> (b % 64)) & 1);
+/* The types of the entities that may start at token k (certainly none of
+ * the others). */
+static unsigned types_at(const ents *es, size_t k) {
+    return k < es->ntoks ? es->types[k & (START_BITS - 1)] : 0;
 }
 
 /* The first entity that starts at token k or later: by halves, with a
@@ -83,21 +84,26 @@ static size_t first_from(const ents *es, size_t k) {
     return base + (e[base].tok_begin < k);
 }
 
-/* The first entity at token k, for which may_start_at(es, k) holds: from
- * the bucket, by a search when the bucket holds another token. */
+/* The first entity at token k, where types_at(es, k) has a type: from the
+ * slot, by a search when the slot holds another token. */
 static size_t first_at(const ents *es, size_t k) {
     size_t i = es->first[k & (START_BITS - 1)];
     return es->res->ents[i].tok_begin == k ? i : first_from(es, k);
 }
 
-/* The longest entity of `type` that starts at token k, or -1. */
-static long ent_at(const ents *es, polisi_type type, size_t k) {
-    if (!may_start_at(es, k))
-        return -1;
+/* The longest entity of `type` that starts at token k, or -1; k has one
+ * in types. */
+static long ent_search(const ents *es, polisi_type type, size_t k) {
     for (size_t i = first_at(es, k); i < es->n && es->res->ents[i].tok_begin == k; i++)
         if (es->res->ents[i].type == type)
             return (long)i;
     return -1;
+}
+
+/* The longest entity of `type` that starts at token k, or -1: the test of
+ * types in the caller, as most calls end there. */
+static inline long ent_at(const ents *es, polisi_type type, size_t k) {
+    return types_at(es, k) & POLISI_TYPE_BIT(type) ? ent_search(es, type, k) : -1;
 }
 
 static const polisi_entity *ent(const ents *es, long i) { return &es->res->ents[i]; }
@@ -105,7 +111,7 @@ static const polisi_entity *ent(const ents *es, long i) { return &es->res->ents[
 /* Some entity of phase 1 starts at token k: one search for all the types
  * (a call of ent_at per type made it six). */
 static int any_ent_at(const ents *es, size_t k) {
-    if (!may_start_at(es, k))
+    if (!types_at(es, k))
         return 0;
     for (size_t i = first_at(es, k); i < es->n && es->res->ents[i].tok_begin == k; i++) {
         polisi_type type = (polisi_type)es->res->ents[i].type;
@@ -638,29 +644,39 @@ polisi_status polisi__persons_register(polisi__lexicon *lex) {
 #define PERSON_STARTS \
     (POLISI_TYPE_BIT(POLISI_POSITION) | POLISI_TYPE_BIT(POLISI_RANK) | POLISI_TYPE_BIT(POLISI_TITLE))
 
+/* Entities taken at a time to pick those a person may start at. */
+#define CHUNK 64
+
 polisi_status polisi__persons_find(polisi__ctx *ctx) {
     ents es;
     ents_init(&es, ctx->res, ctx->doc->ntoks);
     size_t covered = 0; /* tokens before this belong to a person already */
-    for (size_t i = 0; i < es.n; i++) {
-        const polisi_entity *e = &ctx->res->ents[i];
-        /* one test, not one per type: a person starts at a position, a
-         * rank or a title that no person covers; units, dates and times,
-         * half the entities, start none (the tests apart missed often) */
-        if ((e->tok_begin < covered) | !(POLISI_TYPE_BIT(e->type) & PERSON_STARTS))
-            continue;
-        person p;
-        int ok = 0;
-        if (e->type != POLISI_TITLE || is_prefix_title(e))
-            ok = build(&es, ctx->doc, (long)i, &p);
-        else
-            ok = build_back(&es, ctx->doc, (long)i, &p);
-        if (!ok)
-            continue;
-        polisi_status st = emit(ctx, &es, &p);
-        if (st != POLISI_OK)
-            return st;
-        covered = p.after;
+    for (size_t base = 0; base < es.n; base += CHUNK) {
+        /* the positions, ranks and titles of the chunk, picked without a
+         * branch: units, dates and times, half the entities, start no
+         * person, and a test at each missed often */
+        uint32_t starts[CHUNK];
+        size_t nstarts = 0, end = es.n - base < CHUNK ? es.n : base + CHUNK;
+        for (size_t i = base; i < end; i++) {
+            starts[nstarts] = (uint32_t)i;
+            nstarts += (POLISI_TYPE_BIT(ctx->res->ents[i].type) & PERSON_STARTS) != 0;
+        }
+        for (size_t s = 0; s < nstarts; s++) {
+            size_t i = starts[s];
+            const polisi_entity *e = &ctx->res->ents[i];
+            if (e->tok_begin < covered)
+                continue;
+            person p;
+            int ok = e->type != POLISI_TITLE || is_prefix_title(e)
+                         ? build(&es, ctx->doc, (long)i, &p)
+                         : build_back(&es, ctx->doc, (long)i, &p);
+            if (!ok)
+                continue;
+            polisi_status st = emit(ctx, &es, &p);
+            if (st != POLISI_OK)
+                return st;
+            covered = p.after;
+        }
     }
     return POLISI_OK;
 }
