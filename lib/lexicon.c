@@ -409,8 +409,9 @@ static inline int short_key_is(const char *a, const char *b, uint32_t n) {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)a);
     __m128i y = _mm_loadu_si128((const __m128i *)(const void *)b);
     unsigned eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, y));
-    unsigned want = (1u << (n & 31)) - 1;
-    return (eq & want) == want;
+    /* the first n bytes are the same: the first that differs is at n or
+     * later (~eq has bits 16 and up set, so it is not 0) */
+    return (unsigned)__builtin_ctz(~eq) >= n;
 #else
     return same_bytes(a, b, n < KEY_INLINE ? n : KEY_INLINE);
 #endif
@@ -567,14 +568,19 @@ void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc) {
     if (!wake) /* no token was ever scanned into doc */
         return;
     /* zeros after the last token: for polisi__next_wake and the last
-     * 64-token step below (the wake array has room, POLISI__WAKE_SLACK) */
-    memset(wake + n, 0, 64 + 16 - n % 64);
+     * 64-token step below (64 + 16 - n % 64 bytes at most); the wake array
+     * has room for them, POLISI__WAKE_SLACK, and a fixed size is a few
+     * stores rather than a call */
+    memset(wake + n, 0, POLISI__WAKE_SLACK);
     doc->classified = 1;
-    /* The candidates 64 tokens at a time, as a bit mask: no branch per
-     * token, and the lookups of one step do not wait for each other's
-     * branches. A candidate of polisi__scan_prefiltered passed the filter
-     * already, and one of polisi__scan is looked up without it (the lookup
-     * is exact either way). */
+    /* The candidates are found 64 tokens at a time, as a bit mask, and
+     * looked up in batches of 64 or more: no branch per token, the lookups
+     * of a batch do not wait for each other's branches, and the loops over
+     * a batch run the same number of times but at the end (a loop over
+     * each 64 tokens' candidates ended at a mispredicted branch). A
+     * candidate of polisi__scan_prefiltered passed the filter already, and
+     * one of polisi__scan is looked up without it (the lookup is exact
+     * either way). */
     /* in locals: the stores to tokens and wake bytes could alias them */
     const lex_bucket *table = lex->table;
     const lex_group *groups = lex->groups;
@@ -583,23 +589,25 @@ void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc) {
     const char *keys = doc->keys;
     unsigned shift = lex->table_shift;
     uint32_t fast_len = lex->fast_len;
-    /* Two passes over a step's candidates: the table's buckets first, then
-     * the groups they name, so that the loads of one pass (most miss the L1
-     * cache) do not wait for each other nor for those of the other. */
-    /* zeros (the dummy) stay when the table is not exact: every candidate
-     * then takes find_group_slow, but for an empty key */
-    uint16_t found[64] = {0};
-    for (size_t base = 0; base < n; base += 64) {
-        uint64_t cand = candidates64(wake + base);
-        for (uint64_t m = fast_len ? cand : 0; m; m &= m - 1) {
-            unsigned k = (unsigned)__builtin_ctzll(m);
-            uint32_t number = candidate_group(table, shift, &toks[base + k]);
+    /* Two passes over a batch: the table's buckets first, then the groups
+     * they name, so that the loads of one pass (most miss the L1 cache) do
+     * not wait for each other nor for those of the other. */
+    uint32_t batch[2 * 64]; /* candidates' token numbers: under 64, then a step's */
+    uint16_t found[2 * 64];
+    for (size_t base = 0; base < n;) {
+        size_t count = 0;
+        for (; count < 64 && base < n; base += 64)
+            for (uint64_t m = candidates64(wake + base); m; m &= m - 1)
+                batch[count++] = (uint32_t)(base + (unsigned)__builtin_ctzll(m));
+        /* zeros (the dummy) when the table is not exact: every candidate
+         * then takes find_group_slow, but for an empty key */
+        for (size_t k = 0; k < count; k++) {
+            uint32_t number = fast_len ? candidate_group(table, shift, &toks[batch[k]]) : 0;
             __builtin_prefetch(&groups[number]);
             found[k] = (uint16_t)number;
         }
-        for (uint64_t m = cand; m; m &= m - 1) {
-            unsigned k = (unsigned)__builtin_ctzll(m);
-            size_t i = base + k;
+        for (size_t k = 0; k < count; k++) {
+            size_t i = batch[k];
             polisi__token *t = &toks[i];
             uint32_t number = __builtin_expect(t->key_len > fast_len, 0)
                                   ? find_group_slow(lex, doc, t)
