@@ -361,17 +361,24 @@ static int gazetteer_checked(void) {
  * with it, so each step searches only the names the one before found. The
  * names of the first token come from the index, in one probe. */
 static size_t gazetteer_match(const polisi__doc *doc, size_t i) {
-    char buf[160];
+    enum { NAME_MAX_LEN = 160 };
+    char buf[NAME_MAX_LEN + 16];
     size_t n = 0, best = 0, lo = 0, hi = polisi__gazetteer_count;
     for (size_t k = i; k < doc->ntoks && k - i < 12; k++) {
         const polisi__token *t = &doc->toks[k];
-        if ((k > i && (t->flags & POLISI__TF_LINE_BEFORE)) || n + t->key_len + 2 > sizeof buf ||
+        if ((k > i && (t->flags & POLISI__TF_LINE_BEFORE)) || n + t->key_len + 2 > NAME_MAX_LEN ||
             t->kind == POLISI__TOK_INVALID)
             break;
         size_t from = n; /* what every name of [lo, hi) begins with */
         if (k > i)
             buf[n++] = ' ';
-        memcpy(buf + n, polisi__tok_key(doc, k), t->key_len);
+        /* a key of up to 16 bytes (nearly all) as 16 bytes, without a
+         * call: the document's keys have KEY_SLACK readable bytes after
+         * the last, and buf room after NAME_MAX_LEN */
+        if (t->key_len <= 16)
+            memcpy(buf + n, polisi__tok_key(doc, k), 16);
+        else
+            memcpy(buf + n, polisi__tok_key(doc, k), t->key_len);
         n += t->key_len;
         if (k == i && POLISI__HASHES_AHEAD) {
             /* the names of the first token: one probe of the index, by the
@@ -527,10 +534,29 @@ static const uint64_t generic_geo_filter[POLISI__WORD_FILTER_WORDS] = {
     0x0000000101000000u, 0x0000080000002010u, 0x0000000000000000u, 0x0000000000000000u,
 };
 
+/* Words before a place: "Kota Batu", "Kabupaten Kupang", "Pelabuhan
+ * Tanjung Perak", "Bandara ...". Sorted. */
+static const char *const place_prefixes[] = {
+    "bandara", "kab", "kabupaten", "kawasan", "kota", "kp3", "pelabuhan", "pulau",
+};
+/* Its filter (SORTED_IN, units.h): tools/gen_gazetteer.py --word-filter and
+ * the words above. */
+static const uint64_t place_prefixes_filter[POLISI__WORD_FILTER_WORDS] = {
+    0x0000000000000000u, 0x0000000000000000u, 0x0000000000000000u, 0x0000000010000000u,
+    0x0000000000000000u, 0x0000000000000000u, 0x0000000000000000u, 0x0000000000000000u,
+    0x0000000000000000u, 0x0000000000000000u, 0x0000000000000000u, 0x0000000000000000u,
+    0x0000000008000000u, 0x0000000000000000u, 0x0000000000000000u, 0x0000000000000000u,
+    0x0000000000000000u, 0x0080000000000000u, 0x0000000000000000u, 0x0000000000000000u,
+    0x0008000000000004u, 0x0000000000000000u, 0x0000000000000000u, 0x0400040000000000u,
+    0x0000000200000000u, 0x0000000000000000u, 0x0000000000000000u, 0x0000000000000000u,
+    0x0000000000000000u, 0x0000000000000000u, 0x0000000000000000u, 0x0000000000000000u,
+};
+
 /* The word lists above are searched by halves: checked at creation like
  * the gazetteer. */
 static int place_words_checked(void) {
-    return WORDS_CHECKED(not_place) && WORDS_CHECKED(compass) && WORDS_CHECKED(generic_geo);
+    return WORDS_CHECKED(not_place) && WORDS_CHECKED(compass) && WORDS_CHECKED(generic_geo) &&
+           WORDS_CHECKED(place_prefixes);
 }
 
 /* Compass words and a final "Kota" after a place ("Bogor Kota", not the
@@ -553,10 +579,7 @@ static size_t place_end(const polisi__ctx *ctx, size_t i) {
     const polisi__doc *doc = ctx->doc;
     if (!cap_next(doc, i))
         return i;
-    /* "Kota Batu", "Kabupaten Kupang", "Pelabuhan Tanjung Perak", "Bandara ..." */
-    static const char *const prefixes[] = {"kota", "kabupaten", "kab", "pelabuhan", "bandara",
-                                           "kawasan", "kp3", "pulau"};
-    if (KEY_IN(doc, i, prefixes)) {
+    if (SORTED_IN(doc, i, place_prefixes)) {
         size_t k = i + 1 + (punct_at(doc, i + 1, '.') && polisi__tok_is(doc, i, "kab"));
         if (polisi__tok_is(doc, i, "kawasan") && polisi__tok_is(doc, k, "pelabuhan"))
             k++;
