@@ -124,6 +124,12 @@ static const char *const unit_cues[] = {
 
 static int place_words_checked(void);
 
+/* The most tokens of a function word of units.def ("Perawatan Tahanan dan
+ * Barang Bukti"): read_bare_func looks that far for the level word after
+ * one. Checked at creation (funcs_checked). */
+#define FUNC_MAX_TOKENS 5
+static int funcs_checked(void);
+
 /* The gazetteer is searched by its index of first words, then by halves
  * among the names that begin with one word (gazetteer_match): a table
  * edited out of step with its index or out of order would miss names
@@ -131,8 +137,9 @@ static int place_words_checked(void);
 static int gazetteer_checked(void);
 
 polisi_status polisi__units_register(polisi__lexicon *lex) {
-    polisi_status st = gazetteer_checked() && place_words_checked() ? POLISI_OK
-                                                                    : POLISI_ERR_INTERNAL;
+    polisi_status st = gazetteer_checked() && place_words_checked() && funcs_checked()
+                           ? POLISI_OK
+                           : POLISI_ERR_INTERNAL;
     for (int l = 0; st == POLISI_OK && l < POLISI__LV_COUNT; l++)
         st = polisi__add_variants(lex, levels[l].variants, POLISI__LEX_UNIT, (uint32_t)l, 0);
     if (st == POLISI_OK)
@@ -151,6 +158,32 @@ polisi_status polisi__units_register(polisi__lexicon *lex) {
     if (st == POLISI_OK)
         st = polisi__lexicon_add_words(lex, &cues, 1, POLISI__LEX_CUE_UNIT);
     return st;
+}
+
+/* Every variant of a function word has at most FUNC_MAX_TOKENS tokens, by
+ * a bound that needs no scan: a run of letters and digits is a token, and
+ * so is every other byte but a space (a letter outside ASCII counts as
+ * more tokens than it is: the bound errs on the safe side). */
+static int funcs_checked(void) {
+    for (int f = 0; f < POLISI__FUNC_COUNT; f++) {
+        size_t toks = 0;
+        int in_word = 0;
+        for (const char *p = polisi__funcs[f].variants;; p++) {
+            int alnum = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                        (*p >= '0' && *p <= '9');
+            if (*p == '|' || *p == '\0') {
+                if (toks > FUNC_MAX_TOKENS)
+                    return 0;
+                if (*p == '\0')
+                    break;
+                toks = 0;
+            } else if (*p != ' ' && *p != '~' && *p != '@' && *p != '^' && !(alnum && in_word)) {
+                toks++;
+            }
+            in_word = alnum;
+        }
+    }
+    return 1;
 }
 
 /* ---- token helpers ---- */
@@ -956,10 +989,29 @@ static int after_head(const polisi__ctx *ctx, size_t i) {
     return 0;
 }
 
+/* A level word may start within the FUNC_MAX_TOKENS tokens after token i:
+ * one of them starts a phrase of class UNIT. */
+static int level_soon(const polisi__doc *doc, size_t i) {
+    uint32_t classes = 0;
+    if (i + 1 + FUNC_MAX_TOKENS <= doc->ntoks) { /* a loop of constant length: unrolled */
+        for (size_t k = 1; k <= FUNC_MAX_TOKENS; k++)
+            classes |= doc->toks[i + k].classes;
+    } else {
+        for (size_t k = i + 1; k < doc->ntoks; k++)
+            classes |= doc->toks[k].classes;
+    }
+    return !doc->classified || (classes & POLISI__LEX_BIT(POLISI__LEX_UNIT));
+}
+
 /* "Reskrim Polsek Pallangga" = Unit Reskrim, "Humas Polda Bali" = Bidhumas. */
 static int read_bare_func(polisi__ctx *ctx, size_t i, polisi__unit *u, polisi_status *st) {
     const polisi__lex_entry *f;
     if (!polisi__tok_capital(ctx->doc, i)) /* "lalu", "polisi": mostly plain words */
+        return 0;
+    /* the level word it needs right after the function, asked first from
+     * the classes of the tokens: the function's lexicon probe is then
+     * made for one capitalized function word in three */
+    if (!level_soon(ctx->doc, i))
         return 0;
     size_t m = polisi__lexicon_match(ctx->ex->lex, ctx->doc, i, POLISI__LEX_POS_FUNC, &f);
     if (!m)
