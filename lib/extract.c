@@ -26,7 +26,7 @@ typedef struct recognizer {
 static const recognizer recognizers[] = {
     {BIT(RANK) | BIT(PERSON), 1, polisi__ranks_register,
      POLISI__WAKE_RANK, {LEX(RANK), 0, 0}},
-    /* a date word or a number, or "(" before one ("(" is a CUE_DATE) */
+    /* a date word or a number (a "(" before one is tried from there) */
     {BIT(DATE), 1, polisi__dates_register,
      POLISI__WAKE_DATE, {LEX(CUE_DATE), KIND(NUMBER), 0}},
     {BIT(TIME), 1, polisi__times_register,
