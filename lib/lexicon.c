@@ -640,37 +640,103 @@ static inline unsigned maybe4(const uint32_t *s, uint32_t second, uint32_t n) {
 #endif
 }
 
-/* The longest entry of class cls that starts at token i. */
-size_t polisi__lexicon_match_slow(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
-                                  polisi__lex_class cls, const polisi__lex_entry **out) {
-    const polisi__token *t = &doc->toks[i];
-    const lex_group *g =
-        &lex->groups[doc->classified ? t->group
-                                     : find_group(lex, lex->table, lex->table_shift, lex->fast_len,
-                                                  lex->groups, doc, t)];
-    uint32_t bit = 1u << cls;
-    if (!(g->classes & bit)) /* the dummy has no class */
-        return 0;
+/* Where the entries of group g and their second-word hashes are in
+ * lex->blocks, and the bounds of the run of its class of `rank` (0 for its
+ * lowest class). */
+typedef struct group_run {
+    const uint32_t *seconds;
+    const polisi__lex_entry *entries;
+    uint32_t begin, end;
+} group_run;
+
+static inline group_run run_of(const polisi__lexicon *lex, const lex_group *g, unsigned rank) {
     const uint32_t *blk = &lex->blocks[g->block];
-    const uint32_t *seconds = blk + 1 + g->ncls;
-    const polisi__lex_entry *entries =
-        (const polisi__lex_entry *)(const void *)(seconds + blk[g->ncls]);
-    /* the run of class cls: after those of the group's lower classes */
-    const uint32_t *run = blk + bit_count(g->classes & (bit - 1));
-    /* Groups of common first words hold dozens of phrases ("s" starts
-     * every "S.x." title): most are turned away by their second word's
-     * hash, 4 at a time and without a branch each, before rest_matches
-     * reads any. */
+    group_run r;
+    r.seconds = blk + 1 + g->ncls;
+    r.entries = (const polisi__lex_entry *)(const void *)(r.seconds + blk[g->ncls]);
+    r.begin = blk[rank];
+    r.end = blk[rank + 1];
+    return r;
+}
+
+/* The rest of a lookup (match_in), in the run of the class of `rank` in
+ * group g: m (bits 0..3 of rank_m, rank above them) are the candidates
+ * among its first 4 entries, of which the first has more than one word, or
+ * none when the run has more than 4. Apart, with no more arguments than
+ * registers, so that match_in jumps to it (a tail call) and saves few
+ * registers: most lookups end in match_in, at a phrase of one word or at
+ * none. noipa: GCC would pass g's fields apart, in more arguments than
+ * registers, and call rather than jump. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define APART __attribute__((noipa))
+#else
+#define APART __attribute__((noinline))
+#endif
+static APART size_t match_long(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
+                               const polisi__lex_entry **out, const lex_group *g,
+                               uint32_t rank_m) {
+    group_run r = run_of(lex, g, rank_m >> 4);
+    unsigned m = rank_m & 15;
     uint32_t second = i + 1 < doc->ntoks ? doc->toks[i + 1].hash : 0;
-    for (uint32_t k = run[0], end = run[1]; k < end; k += 4) {
-        unsigned m = maybe4(seconds + k, second, end - k < 4 ? end - k : 4);
+    for (uint32_t k = r.begin;;) {
         for (; m; m &= m - 1) { /* longest first */
-            const polisi__lex_entry *e = &entries[k + (unsigned)__builtin_ctz(m)];
+            const polisi__lex_entry *e = &r.entries[k + (unsigned)__builtin_ctz(m)];
             if (rest_matches(lex, e, doc, i)) {
                 *out = e;
                 return e->ntoks;
             }
         }
+        k += 4;
+        if (k >= r.end)
+            return 0;
+        m = maybe4(r.seconds + k, second, r.end - k < 4 ? r.end - k : 4);
     }
-    return 0;
+}
+
+/* The longest entry of class cls that starts at token i, in its group g. */
+static inline size_t match_in(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
+                              polisi__lex_class cls, const polisi__lex_entry **out,
+                              const lex_group *g) {
+    uint32_t bit = 1u << cls;
+    if (!(g->classes & bit)) /* the dummy has no class */
+        return 0;
+    /* the run of class cls: after those of the group's lower classes */
+    unsigned rank = bit_count(g->classes & (bit - 1));
+    group_run r = run_of(lex, g, rank);
+    uint32_t n = r.end - r.begin; /* at least 1: the group has the class */
+    /* Groups of common first words hold dozens of phrases ("s" starts
+     * every "S.x." title): most are turned away by their second word's
+     * hash, 4 at a time and without a branch each, before rest_matches
+     * reads any. */
+    uint32_t second = i + 1 < doc->ntoks ? doc->toks[i + 1].hash : 0;
+    unsigned m = maybe4(r.seconds + r.begin, second, n < 4 ? n : 4);
+    /* longest first: a phrase of one word matches (token i is its word),
+     * and every candidate after it is one word too */
+    const polisi__lex_entry *e = &r.entries[r.begin + (unsigned)__builtin_ctz(m | 1u << 4) % 4];
+    if (m && e->ntoks == 1) {
+        *out = e;
+        return 1;
+    }
+    if (!m && n <= 4)
+        return 0;
+    return match_long(lex, doc, i, out, g, rank << 4 | m);
+}
+
+/* The same in a document that was not classified (the lexicon's own
+ * phrases, the tests), whose token's group is looked up first: apart, so
+ * that polisi__lexicon_match_slow keeps no register across a call. */
+static APART size_t match_unclassified(const polisi__lexicon *lex, const polisi__doc *doc,
+                                       size_t i, polisi__lex_class cls,
+                                       const polisi__lex_entry **out) {
+    uint32_t number = find_group(lex, lex->table, lex->table_shift, lex->fast_len, lex->groups,
+                                 doc, &doc->toks[i]);
+    return match_in(lex, doc, i, cls, out, &lex->groups[number]);
+}
+
+/* The longest entry of class cls that starts at token i. */
+size_t polisi__lexicon_match_slow(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
+                                  polisi__lex_class cls, const polisi__lex_entry **out) {
+    if (!doc->classified)
+        return match_unclassified(lex, doc, i, cls, out);
+    return match_in(lex, doc, i, cls, out, &lex->groups[doc->toks[i].group]);
 }
