@@ -377,6 +377,34 @@ static void test_next_wake(void **state) {
     assert_int_equal(polisi__next_wake(&doc, 0, POLISI__WAKE_UNIT), 39);
     assert_int_equal(polisi__next_wake(&doc, 0, POLISI__WAKE_POSITION), 40);
     assert_int_equal(polisi__next_wake(&doc, 40, POLISI__WAKE_UNIT), 40);
+
+    /* Against the plain loop, from every token, for every bit alone (the
+     * 64-token steps) and for pairs (the 16-token steps): wakes sparse and
+     * dense, runs longer than a step, and the last token woken or not. */
+    enum { N = 300 };
+    uint8_t many[N + POLISI__WAKE_SLACK];
+    uint32_t seed = 12345;
+    for (int round = 0; round < 40; round++) {
+        unsigned density = 1 + round % 5; /* one token in 2^density has each bit */
+        memset(many, 0, sizeof many);
+        size_t n = N - (size_t)round; /* the zeros after the last token end the run */
+        for (size_t i = 0; i < n; i++)
+            for (unsigned bit = 1; bit <= POLISI__WAKE_POSITION; bit <<= 1)
+                if ((next_random(&seed) >> 8) % (1u << density) == 0)
+                    many[i] |= (uint8_t)bit;
+        doc.wake = many;
+        doc.ntoks = n;
+        for (unsigned bits = 1; bits < 2 * POLISI__WAKE_POSITION; bits++) {
+            if (__builtin_popcount(bits) > 2)
+                continue;
+            for (size_t i = 0; i <= n; i++) {
+                size_t want = i;
+                while (want < n && !(many[want] & bits))
+                    want++;
+                assert_int_equal(polisi__next_wake(&doc, i, bits), want);
+            }
+        }
+    }
 }
 
 int main(void) {
