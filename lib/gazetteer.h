@@ -36,8 +36,8 @@ typedef struct polisi__place_run {
 /* The runs by first word, a hash table: the slot of a word is the top
  * POLISI__GAZETTEER_FIRST_BITS bits of its polisi__hash (which the scanner
  * gave every token), or the first slot after it that holds the word's run
- * (linear probing). tools/gen_gazetteer.py computes the hashes as a
- * little-endian machine does (units.h, POLISI__HASHES_AHEAD). */
+ * (linear probing). tools/gen_gazetteer.py computes the hashes as
+ * polisi__hash does on every machine. */
 #define POLISI__GAZETTEER_FIRST_BITS 13
 extern const polisi__place_run polisi__gazetteer_first[1u << POLISI__GAZETTEER_FIRST_BITS];
 

@@ -96,10 +96,18 @@ static const uint16_t word_byte[256] = {
  * A product's bit i depends on the factor's bits 0..i only, so the hash is
  * the high half of the last product, which every key byte reaches; users
  * take its TOP bits (polisi__hash's contract). No key holds a NUL byte, so
- * the zero padding tells "ab" from "ab" + anything without the length. */
+ * the zero padding tells "ab" from "ab" + anything without the length.
+ *
+ * The words are read little-endian on every machine, so a hash is the same
+ * everywhere and tables of hashes can be made ahead of time
+ * (tools/gen_gazetteer.py: the gazetteer's index, the word filters of
+ * units.h). */
 static inline uint64_t load_le64(const char *s, size_t n) { /* n <= 8, zero-padded */
     uint64_t v = 0;
     memcpy(&v, s, n);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v); /* the byte at s first, as on a little-endian machine */
+#endif
     return v;
 }
 

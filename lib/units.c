@@ -279,12 +279,7 @@ int polisi__words_checked(const char *const *words, size_t n, const uint64_t *fi
         uint32_t b = polisi__hash(words[k], strlen(words[k])) >> (32 - POLISI__WORD_FILTER_BITS);
         want[b / 64] |= (uint64_t)1 << (b % 64);
     }
-#if POLISI__HASHES_AHEAD
     return memcmp(want, filter, sizeof want) == 0;
-#else
-    (void)filter;
-    return 1;
-#endif
 }
 
 /* ---- the gazetteer ---- */
@@ -360,10 +355,8 @@ static const polisi__place_run *gazetteer_first(const char *s, size_t n, uint32_
 /* Run by run: the index gives the run that starts there, and the run's
  * names begin with its word, in increasing order (the word itself first,
  * as gazetteer_match expects). Every name is then in the run its first word
- * finds. Without the index (POLISI__HASHES_AHEAD), the names in increasing
- * order. */
+ * finds. */
 static int gazetteer_checked(void) {
-#if POLISI__HASHES_AHEAD
     size_t g = 0;
     while (g < polisi__gazetteer_count) {
         const char *k = polisi__gazetteer[g].key;
@@ -380,11 +373,6 @@ static int gazetteer_checked(void) {
                 return 0;
         }
     }
-#else
-    for (size_t g = 1; g < polisi__gazetteer_count; g++)
-        if (strcmp(polisi__gazetteer[g - 1].key, polisi__gazetteer[g].key) >= 0)
-            return 0;
-#endif
     return 1;
 }
 
@@ -413,7 +401,7 @@ static size_t gazetteer_match(const polisi__doc *doc, size_t i) {
         else
             memcpy(buf + n, polisi__tok_key(doc, k), t->key_len);
         n += t->key_len;
-        if (k == i && POLISI__HASHES_AHEAD) {
+        if (k == i) {
             /* the names of the first token: one probe of the index, by the
              * hash the scanner gave the token */
             const polisi__place_run *r = gazetteer_first(buf, n, t->hash);
@@ -421,7 +409,7 @@ static size_t gazetteer_match(const polisi__doc *doc, size_t i) {
                 break;
             lo = r->lo;
             hi = (size_t)r->lo + r->len;
-        } else { /* (the whole table, at the first token without the index) */
+        } else {
             lo = gazetteer_bound(buf, from, n, lo, hi, 0);
             if (lo == hi || !gazetteer_begins(polisi__gazetteer[lo].key, buf, from, n))
                 break; /* no name begins with it */

@@ -100,19 +100,6 @@ int polisi__stops_place(const polisi__ctx *ctx, size_t k, int first);
  * bytewise (strcmp): found by halves. 0 past the end. */
 int polisi__key_in_sorted(const polisi__doc *doc, size_t i, const char *const *words, size_t n);
 
-/* polisi__hash reads a key's bytes in the machine's order (scanner.c), so
- * the hashes that tools/gen_gazetteer.py computes ahead of time (the
- * gazetteer's index, the word filters below) are those of a little-endian
- * machine; elsewhere those tables are searched without them.
- * -DPOLISI__HASHES_AHEAD=0 builds that path on any machine. */
-#ifndef POLISI__HASHES_AHEAD
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define POLISI__HASHES_AHEAD 1
-#else
-#define POLISI__HASHES_AHEAD 0
-#endif
-#endif
-
 /* The filter of a sorted word list `list`, named list_filter: bit
  * polisi__hash(word) >> (32 - POLISI__WORD_FILTER_BITS) set for each word
  * (tools/gen_gazetteer.py --word-filter prints it). The lists are asked
@@ -127,13 +114,9 @@ static inline int polisi__key_in_filtered(const polisi__doc *doc, size_t i,
                                           size_t n) {
     if (i >= doc->ntoks)
         return 0;
-#if POLISI__HASHES_AHEAD
     uint32_t b = doc->toks[i].hash >> (32 - POLISI__WORD_FILTER_BITS);
     if (!((filter[b / 64] >> (b % 64)) & 1))
         return 0;
-#else
-    (void)filter;
-#endif
     return polisi__key_in_sorted(doc, i, words, n);
 }
 #define SORTED_IN(doc, i, list)                                                                    \

@@ -184,8 +184,8 @@ def hash_step(h, lo, hi):
 
 
 def polisi_hash(word):
-    """lib/scanner.c's polisi__hash of a key, as a little-endian machine
-    computes it (lib/units.h, POLISI__HASHES_AHEAD): keep the two in step."""
+    """lib/scanner.c's polisi__hash of a key (its words read little-endian on
+    every machine): keep the two in step."""
     s = word.encode("utf-8")
     h = 0
     while len(s) > 16:
