@@ -108,18 +108,14 @@ static inline long ent_at(const ents *es, polisi_type type, size_t k) {
 
 static const polisi_entity *ent(const ents *es, long i) { return &es->res->ents[i]; }
 
-/* Some entity of phase 1 starts at token k: one search for all the types
- * (a call of ent_at per type made it six). */
+/* Some entity of phase 1 starts at token k (every one is of a type other
+ * than person): its type byte, and the first entity at k when the slot is
+ * shared. */
 static int any_ent_at(const ents *es, size_t k) {
     if (!types_at(es, k))
         return 0;
-    for (size_t i = first_at(es, k); i < es->n && es->res->ents[i].tok_begin == k; i++) {
-        polisi_type type = (polisi_type)es->res->ents[i].type;
-        if (type == POLISI_RANK || type == POLISI_TITLE || type == POLISI_UNIT ||
-            type == POLISI_POSITION || type == POLISI_DATE || type == POLISI_TIME)
-            return 1;
-    }
-    return 0;
+    size_t i = first_at(es, k);
+    return i < es->n && es->res->ents[i].tok_begin == k;
 }
 
 static int is_prefix_title(const polisi_entity *e) {
