@@ -312,6 +312,8 @@ typedef struct polisi__word_list {
  * flags 0): the cue words a recognizer reads around what it finds. */
 polisi_status polisi__lexicon_add_words(polisi__lexicon *lex, const polisi__word_list *lists,
                                         size_t n, polisi__lex_class cls);
+/* The most tokens of a phrase of class cls added so far. */
+size_t polisi__lexicon_longest(const polisi__lexicon *lex, polisi__lex_class cls);
 /* Makes the table ready for lookups; no add after this. */
 polisi_status polisi__lexicon_freeze(polisi__lexicon *lex);
 void polisi__lexicon_free(polisi__lexicon *lex);

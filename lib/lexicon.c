@@ -84,6 +84,7 @@ struct polisi__lexicon {
     /* Wake bits by token kind and flags, [kind << 6 | flags]
      * (polisi__lexicon_set_wake), and the scanner's view of the lexicon. */
     uint8_t kind_flag_wake[8 << 6];
+    uint16_t longest[POLISI__LEX_CLASS_MAX + 1]; /* tokens of the longest phrase, by class */
     uint32_t marks[POLISI__MARKS];
     polisi__prefilter prefilter;
     /* Tokens of the phrase being added. Reused from phrase to phrase, so that
@@ -161,9 +162,16 @@ polisi_status polisi__lexicon_add(polisi__lexicon *lex, const char *phrase, poli
     e->value = value;
     e->second = doc->ntoks > 1 ? doc->toks[1].hash : 0;
     st = add_words(lex, doc);
-    if (st == POLISI_OK)
+    if (st == POLISI_OK) {
         lex->nentries++;
+        if (e->ntoks > lex->longest[cls])
+            lex->longest[cls] = e->ntoks;
+    }
     return st;
+}
+
+size_t polisi__lexicon_longest(const polisi__lexicon *lex, polisi__lex_class cls) {
+    return lex->longest[cls];
 }
 
 polisi_status polisi__lexicon_add_words(polisi__lexicon *lex, const polisi__word_list *lists,

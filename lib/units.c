@@ -126,9 +126,8 @@ static int place_words_checked(void);
 
 /* The most tokens of a function word of units.def ("Perawatan Tahanan dan
  * Barang Bukti"): read_bare_func looks that far for the level word after
- * one. Checked at creation (funcs_checked). */
+ * one. Checked at creation, against the lexicon's longest POS_FUNC phrase. */
 #define FUNC_MAX_TOKENS 5
-static int funcs_checked(void);
 
 /* The gazetteer is searched by its index of first words, then by halves
  * among the names that begin with one word (gazetteer_match): a table
@@ -137,9 +136,8 @@ static int funcs_checked(void);
 static int gazetteer_checked(void);
 
 polisi_status polisi__units_register(polisi__lexicon *lex) {
-    polisi_status st = gazetteer_checked() && place_words_checked() && funcs_checked()
-                           ? POLISI_OK
-                           : POLISI_ERR_INTERNAL;
+    polisi_status st = gazetteer_checked() && place_words_checked() ? POLISI_OK
+                                                                     : POLISI_ERR_INTERNAL;
     for (int l = 0; st == POLISI_OK && l < POLISI__LV_COUNT; l++)
         st = polisi__add_variants(lex, levels[l].variants, POLISI__LEX_UNIT, (uint32_t)l, 0);
     if (st == POLISI_OK)
@@ -154,36 +152,12 @@ polisi_status polisi__units_register(polisi__lexicon *lex) {
     for (int f = 0; st == POLISI_OK && f < POLISI__FUNC_COUNT; f++)
         st = polisi__add_variants(lex, polisi__funcs[f].variants, POLISI__LEX_POS_FUNC,
                                   (uint32_t)f, 0);
+    if (st == POLISI_OK && polisi__lexicon_longest(lex, POLISI__LEX_POS_FUNC) > FUNC_MAX_TOKENS)
+        st = POLISI_ERR_INTERNAL;
     static const polisi__word_list cues = POLISI__WORD_LIST(unit_cues);
     if (st == POLISI_OK)
         st = polisi__lexicon_add_words(lex, &cues, 1, POLISI__LEX_CUE_UNIT);
     return st;
-}
-
-/* Every variant of a function word has at most FUNC_MAX_TOKENS tokens, by
- * a bound that needs no scan: a run of letters and digits is a token, and
- * so is every other byte but a space (a letter outside ASCII counts as
- * more tokens than it is: the bound errs on the safe side). */
-static int funcs_checked(void) {
-    for (int f = 0; f < POLISI__FUNC_COUNT; f++) {
-        size_t toks = 0;
-        int in_word = 0;
-        for (const char *p = polisi__funcs[f].variants;; p++) {
-            int alnum = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                        (*p >= '0' && *p <= '9');
-            if (*p == '|' || *p == '\0') {
-                if (toks > FUNC_MAX_TOKENS)
-                    return 0;
-                if (*p == '\0')
-                    break;
-                toks = 0;
-            } else if (*p != ' ' && *p != '~' && *p != '@' && *p != '^' && !(alnum && in_word)) {
-                toks++;
-            }
-            in_word = alnum;
-        }
-    }
-    return 1;
 }
 
 /* ---- token helpers ---- */
