@@ -166,12 +166,20 @@ static int key_cmp(const void *pa, const void *pb) {
 }
 
 /* The usual result holds a few dozen entities, added by one recognizer
- * after another, each in order: insertion sort is quickest there. */
+ * after another, each in order: insertion sort is quickest there
+ * (resolve_small sorts the entities themselves up to this many). */
 #define INSERTION_MAX 48
 
 static inline sort_key key_of(const polisi_entity *e, size_t i) {
     sort_key k = {(uint64_t)e->start << 32 | (uint32_t)~e->end,
                   (uint64_t)(uint8_t)~e->type << 32 | (uint32_t)i};
+    return k;
+}
+
+/* The order of an entity among others, the index aside: equal ones keep
+ * the order they are in. */
+static inline sort_key order_of(const polisi_entity *e) {
+    sort_key k = {(uint64_t)e->start << 32 | (uint32_t)~e->end, (uint64_t)(e->type ^ 0xFFu)};
     return k;
 }
 
@@ -259,7 +267,57 @@ static void gather(polisi_entity *ents, uint32_t *src, size_t m, size_t n, unsig
     }
 }
 
-/* Sorts and settles through keys; -1 when there is no memory for them.
+/* Keeps the entities of ents[0, n) that settle, in order: the usual
+ * call drops none, so that the tests below are predicted right. */
+static size_t settle_all(polisi_entity *ents, size_t n, unsigned mask) {
+    settler st = {{0}, mask};
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        polisi_entity *e = &ents[i];
+        if (!settle(&st, e->type, e->start, e->end))
+            continue;
+        if (kept != i)
+            ents[kept] = *e;
+        kept++;
+    }
+    return kept;
+}
+
+/* A usual result (n <= INSERTION_MAX) is sorted in place by insertion,
+ * the entities themselves moved: they come in a few runs in order (one a
+ * recognizer, or phase 2's persons after the settled entities of phase 1),
+ * so that most are in place at the first test and the others move a few
+ * places. Sorting keys instead and then moving every entity to its place
+ * cost more: the moves along the permutation's cycles mispredicted about
+ * eight times a call, merging the prefix (below) six more. Insertion is
+ * stable: entities equal in order keep the order they were added in. */
+static void resolve_small(polisi_result *res, unsigned mask) {
+    polisi_entity *ents = res->ents;
+    size_t n = res->count;
+    for (size_t i = res->sorted ? res->sorted : 1; i < n; i++) {
+        sort_key k = order_of(&ents[i]), prev = order_of(&ents[i - 1]);
+        if (!key_less(&k, &prev))
+            continue;
+        /* bytes, not an entity: copied whole (in four 16-byte moves), not
+         * field by field */
+        unsigned char held[sizeof *ents];
+        memcpy(held, &ents[i], sizeof held);
+        size_t j = i;
+        for (;;) {
+            ents[j] = ents[j - 1];
+            if (--j == 0)
+                break;
+            prev = order_of(&ents[j - 1]);
+            if (!key_less(&k, &prev))
+                break;
+        }
+        memcpy(&ents[j], held, sizeof held);
+    }
+    res->count = res->sorted = settle_all(ents, n, mask);
+}
+
+/* Sorts and settles a larger result through keys (insertion would move
+ * entities quadratically often); -1 when there is no memory for them.
  * The first res->sorted entities are in order already (an earlier
  * resolve's, with the persons of phase 2 appended after them): only the
  * entities after them get keys and are sorted, and the two runs are then
@@ -316,23 +374,15 @@ static void resolve_in_place(polisi_result *res, unsigned mask) {
     for (size_t i = 0; i < res->count; i++)
         res->ents[i].seq = (uint32_t)i;
     qsort(res->ents, res->count, sizeof *res->ents, entity_cmp);
-    settler st = {{0}, mask};
-    size_t kept = 0;
-    for (size_t i = 0; i < res->count; i++) {
-        polisi_entity *e = &res->ents[i];
-        if (!settle(&st, e->type, e->start, e->end))
-            continue;
-        if (kept != i)
-            res->ents[kept] = *e;
-        kept++;
-    }
-    res->count = res->sorted = kept;
+    res->count = res->sorted = settle_all(res->ents, res->count, mask);
 }
 
 polisi_status polisi__result_resolve(polisi_result *res, unsigned mask) {
     if (res->count > UINT32_MAX)
         return POLISI_ERR_LIMIT;
-    if (resolve_by_keys(res, mask) != 0)
+    if (res->count <= INSERTION_MAX)
+        resolve_small(res, mask);
+    else if (resolve_by_keys(res, mask) != 0)
         resolve_in_place(res, mask);
     return POLISI_OK;
 }
