@@ -968,7 +968,11 @@ static int level_soon(const polisi__doc *doc, size_t i) {
 /* "Reskrim Polsek Pallangga" = Unit Reskrim, "Humas Polda Bali" = Bidhumas. */
 static int read_bare_func(polisi__ctx *ctx, size_t i, polisi__unit *u, polisi_status *st) {
     const polisi__lex_entry *f;
-    if (!polisi__tok_capital(ctx->doc, i)) /* "lalu", "polisi": mostly plain words */
+    /* the class first: most level words that fail to read a unit and
+     * reach here ("polisi", "kepolisian", "Pol") are no function words,
+     * a branch predicted right where their case is not */
+    if (!(ctx->doc->toks[i].classes & POLISI__LEX_BIT(POLISI__LEX_POS_FUNC)) ||
+        !polisi__tok_capital(ctx->doc, i)) /* "lalu", "hukum": mostly plain words */
         return 0;
     /* the level word it needs right after the function, asked first from
      * the classes of the tokens: the function's lexicon probe is then
