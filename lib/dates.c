@@ -49,6 +49,14 @@ polisi_status polisi__dates_register(polisi__lexicon *lex) {
     if (st == POLISI_OK)
         st = polisi__calendar_register_cues_of(lex, DTK_BIT(DTK_RELDAY), 0, 1,
                                                POLISI__LEX_CUE_DATE_FREE);
+    /* The words number_goes_on lets through after a number ("hari", a
+     * month, a range word), so that may_start turns away "25 tahun" and
+     * "19.00 WIB" without a lookup. Every one starts a date word already:
+     * no token becomes a candidate of classify for them. */
+    if (st == POLISI_OK)
+        st = polisi__calendar_register_cues(
+            lex, DTK_BIT(DTK_HARI) | DTK_BIT(DTK_MONTH) | DTK_BIT(DTK_RANGE),
+            POLISI__LEX_CUE_DATE_AFTER_NUM);
     return st;
 }
 
@@ -1170,8 +1178,8 @@ static inline int follows_bound_cue(const polisi__doc *doc, size_t next) {
 
 /* Token i may start a date: a cue (the first word of a date word that may
  * start one, START_KINDS), a number (the wake rule of dates takes these
- * and nothing else), or a "(" before one of them (paren_may_start) or a
- * number word before "hari" (numword_may_start), with after it what every
+ * and nothing else), or a "(" before one of them or a number word
+ * before "hari" (before_may_start), with after it what every
  * form read there needs (point_at, point_range): a free cue anything,
  * another cue what follows_bound_cue lets through, a number of at most
  * four digits what number_goes_on does. One or two
@@ -1184,45 +1192,57 @@ static inline int may_start(const parser *p, size_t i) {
         return (t->classes & POLISI__LEX_BIT(POLISI__LEX_CUE_DATE)) &&
                ((t->classes & POLISI__LEX_BIT(POLISI__LEX_CUE_DATE_FREE)) ||
                 follows_bound_cue(doc, i + 1));
-    /* Half the tokens woken here are numbers, and nine in ten start
-     * nothing: what number_goes_on looks at first (the next token on the
-     * line: one of "/-." or a date word, which "hari", a month and a range
-     * word are) as 0/1 values combined with & and |, the next token read
-     * through a select (a zero token past the last), instead of a chain of
-     * branches that was often mispredicted. */
+    /* Nearly two tokens in three woken here are numbers, and nine in ten
+     * of them start nothing: what number_goes_on looks at first (the next
+     * token on the line: one of "/-." or the first word of "hari", a month
+     * or a range word) as 0/1 values combined with & and |, the next token
+     * read through a select (a zero token past the last), instead of a
+     * chain of branches that was often mispredicted. The cue class of
+     * those words turns away "25 tahun" and the "00" of "19.00 WIB"
+     * without number_goes_on's lookup, which any date word after a number
+     * took. (A test for D.M.Y's second "." here cost more than the lookups
+     * it saved.) */
     static const polisi__token none;
     const polisi__token *n = i + 1 < doc->ntoks ? t + 1 : &none;
     char c = doc->keys[n->key];
     unsigned sep = (n->kind == POLISI__TOK_PUNCT) & (n->key_len == 1) &
                    ((c == '/') | (c == '-') | (c == '.'));
-    unsigned date_word = (n->kind == POLISI__TOK_WORD) & (n->classes >> POLISI__LEX_DATEWORD);
+    unsigned date_word =
+        (n->kind == POLISI__TOK_WORD) & (n->classes >> POLISI__LEX_CUE_DATE_AFTER_NUM);
     unsigned line = (n->flags & POLISI__TF_LINE_BEFORE) != 0;
     unsigned number = (t->kind == POLISI__TOK_NUMBER) & (t->key_len <= 4);
     return (number & !line & (sep | (date_word & 1))) && number_goes_on(p, i);
 }
 
-/* Token j, which passed may_start, follows a "(" after the end of the
- * last date found (`next`) that may start a date: a date word (a weekday,
- * a month) or a number that number_goes_on lets through after it (not
- * "(20)", an age). A date that starts at a "(" has after it a number, a
- * weekday or a month name, with after that what may_start at them lets
- * through (a number, punctuation, a date word): it is tried only where
- * may_start has let the token after it through. */
-static inline int paren_may_start(const parser *p, size_t j, size_t next) {
-    const polisi__token *t = &p->toks[j];
-    return j > next && polisi__tok_punct(p->doc, j - 1, '(') &&
-           ((t->classes & POLISI__LEX_BIT(POLISI__LEX_DATEWORD)) ||
-            (t->kind == POLISI__TOK_NUMBER && number_goes_on(p, j)));
-}
-
-/* Token j, which passed may_start, is "hari" after a number word after
- * the end of the last date found (`next`) that does not wake dates: a
- * date may start there ("tiga hari lalu", days_ago), with after "hari"
- * the date word that follows_bound_cue lets through. */
-static inline int numword_may_start(const parser *p, size_t j, size_t next) {
+/* Token j, which passed may_start, after the end of the last date found
+ * (`next`), may be where a date that starts at the token before it goes
+ * on:
+ * - after a "(", a date word (a weekday, a month) or a number that
+ *   number_goes_on lets through (not "(20)", an age). A date that starts
+ *   at a "(" has after it a number, a weekday or a month name, with after
+ *   that what may_start at them lets through (a number, punctuation, a
+ *   date word): it is tried only where may_start has let the token after
+ *   it through;
+ * - "hari" after a number word, which does not wake dates: "tiga hari
+ *   lalu" (days_ago), with after "hari" the date word that
+ *   follows_bound_cue lets through.
+ * The token before is nearly always neither a "(" nor a date word that
+ * does not wake dates (a number word is one): one test, of 0/1 values
+ * combined with & and |, turns it away (a test per form was often
+ * mispredicted). */
+static inline int before_may_start(const parser *p, size_t j, size_t next) {
+    if (j <= next)
+        return 0;
+    const polisi__token *b = &p->toks[j - 1], *t = &p->toks[j];
+    unsigned paren = (b->kind == POLISI__TOK_PUNCT) & (b->key_len == 1) & (p->keys[b->key] == '(');
+    unsigned quiet = (b->classes >> POLISI__LEX_DATEWORD) & !(p->doc->wake[j - 1] & POLISI__WAKE_DATE);
+    if (!((paren | quiet) & 1))
+        return 0;
+    if (paren)
+        return (t->classes & POLISI__LEX_BIT(POLISI__LEX_DATEWORD)) ||
+               (t->kind == POLISI__TOK_NUMBER && number_goes_on(p, j));
     dt_word w;
-    return j > next && polisi__tok_is(p->doc, j, "hari") &&
-           !(p->doc->wake[j - 1] & POLISI__WAKE_DATE) && dword_kind(p, j - 1, DTK_NUMWORD, &w);
+    return polisi__tok_is(p->doc, j, "hari") && dword_kind(p, j - 1, DTK_NUMWORD, &w);
 }
 
 /* A try at token i: the date there, emitted; *e gets the token after it,
@@ -1250,7 +1270,7 @@ polisi_status polisi__dates_find(polisi__ctx *ctx) {
         if (may_start(&p, i)) {
             /* the "(" or number word before it first, as when it woke
              * dates itself */
-            if ((paren_may_start(&p, i, next) || numword_may_start(&p, i, next)) &&
+            if (before_may_start(&p, i, next) &&
                 (st = try_at(ctx, &p, i - 1, &e)) != POLISI_OK)
                 return st;
             if (!e && (st = try_at(ctx, &p, i, &e)) != POLISI_OK)

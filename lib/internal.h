@@ -283,6 +283,10 @@ typedef enum polisi__lex_class {
      * (a weekday, a month name, "kemarin"); the others need a number, a
      * date word or punctuation after them, which one look tells. */
     POLISI__LEX_CUE_DATE_FREE,
+    /* dates.c: the first word of what may follow a number in a date
+     * ("hari", a month, a range word): the numbers that wake dates are
+     * told from the token after them with one bit test. */
+    POLISI__LEX_CUE_DATE_AFTER_NUM,
     POLISI__LEX_CLASS_MAX = 31
 } polisi__lex_class;
 
