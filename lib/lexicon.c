@@ -36,8 +36,11 @@ typedef struct lex_group {
  * one table line, one group line and no branch that depends on the token
  * (tokens that start something and those that do not come mixed, so such a
  * branch would be mispredicted often). 2,048 buckets for about 3,500 first
- * words (64 KiB): make_table. */
+ * words (64 KiB): make_table. The last slot stays empty (group 0, the
+ * dummy): a lookup whose tag matches none of the others takes it, with no
+ * test of its own (candidate_group). */
 #define BUCKET_SLOTS 8
+#define BUCKET_FULL (BUCKET_SLOTS - 1) /* slots that hold groups */
 typedef struct lex_bucket {
     uint16_t tag[BUCKET_SLOTS];
     uint16_t group[BUCKET_SLOTS]; /* index in groups; 0 = empty (the dummy) */
@@ -332,10 +335,10 @@ static int fill_table(polisi__lexicon *lex) {
         size_t b = hash >> lex->table_shift;
         size_t k;
         for (;; b = (b + 1) & lex->table_mask) { /* the first bucket with room */
-            for (k = 0; k < BUCKET_SLOTS && lex->table[b].group[k]; k++)
+            for (k = 0; k < BUCKET_FULL && lex->table[b].group[k]; k++)
                 if (lex->table[b].tag[k] == tag)
                     exact = 0;
-            if (k < BUCKET_SLOTS)
+            if (k < BUCKET_FULL)
                 break;
             exact = 0;
         }
@@ -462,13 +465,13 @@ static int rest_matches(const polisi__lexicon *lex, const polisi__lex_entry *e,
     return 1;
 }
 
-/* The slots of bucket b whose tag is `tag`: bit k for slot k. */
+/* The slots of bucket b whose tag is `tag`: bit k for slot k, and bits
+ * 8..15 again (the caller masks them when it needs to). */
 static inline unsigned tag_matches(const lex_bucket *b, uint16_t tag) {
 #if defined(__SSE2__)
     __m128i x = _mm_cmpeq_epi16(_mm_load_si128((const __m128i *)(const void *)b->tag),
                                 _mm_set1_epi16((short)tag));
-    unsigned m = (unsigned)_mm_movemask_epi8(_mm_packs_epi16(x, x)) & 0xFFu;
-    return m;
+    return (unsigned)_mm_movemask_epi8(_mm_packs_epi16(x, x));
 #else
     unsigned m = 0;
     for (unsigned k = 0; k < BUCKET_SLOTS; k++)
@@ -492,12 +495,12 @@ static uint32_t find_group_slow(const polisi__lexicon *lex, const polisi__doc *d
     uint16_t tag = hash_tag(t->hash);
     for (size_t b = t->hash >> lex->table_shift;; b = (b + 1) & lex->table_mask) {
         const lex_bucket *bk = &lex->table[b];
-        for (unsigned m = tag_matches(bk, tag); m; m &= m - 1) {
+        for (unsigned m = tag_matches(bk, tag) & 0xFFu; m; m &= m - 1) {
             uint32_t number = bk->group[__builtin_ctz(m)];
             if (group_is_key(lex, &lex->groups[number], doc, t))
                 return number;
         }
-        if (!bk->group[BUCKET_SLOTS - 1])
+        if (!bk->group[BUCKET_FULL - 1])
             return 0;
     }
 }
@@ -505,21 +508,26 @@ static uint32_t find_group_slow(const polisi__lexicon *lex, const polisi__doc *d
 /* The two halves of find_group's fast way. The group whose tag is token
  * t's: the table is exact, so the first slot whose tag matches (empty
  * slots, whose tag is 0, come after the full ones) is the only one that
- * may hold the key. None: slot 0, masked to the dummy. */
+ * may hold the key. None: the last slot, always empty (the dummy), whose
+ * bit is set whatever its tag. */
 static inline uint32_t candidate_group(const lex_bucket *table, unsigned shift,
                                        const polisi__token *t) {
     const lex_bucket *bk = &table[t->hash >> shift];
     unsigned m = tag_matches(bk, hash_tag(t->hash));
-    return bk->group[__builtin_ctz(m | 1u << BUCKET_SLOTS) % BUCKET_SLOTS] & (0u - (m != 0));
+    return bk->group[(unsigned)__builtin_ctz(m | 1u << BUCKET_FULL)];
+}
+
+/* Group g's first word is t's key (of at most KEY_INLINE bytes): & rather
+ * than &&. */
+static inline unsigned is_key(const lex_group *g, const char *keys, const polisi__token *t) {
+    return (g->key_len == t->key_len) & short_key_is(g->key, keys + t->key, t->key_len);
 }
 
 /* The group `number` if its first word is t's key (of at most KEY_INLINE
- * bytes), else 0: & rather than &&, and a select rather than an if. */
+ * bytes), else 0: a select rather than an if. */
 static inline uint32_t verify(const lex_group *groups, const char *keys, const polisi__token *t,
                               uint32_t number) {
-    const lex_group *g = &groups[number];
-    unsigned same = (g->key_len == t->key_len) & short_key_is(g->key, keys + t->key, t->key_len);
-    return number & (0u - same);
+    return number & (0u - is_key(&groups[number], keys, t));
 }
 
 /* The index in lex->groups of the group whose first word is token t's key,
@@ -601,33 +609,39 @@ void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc) {
     const char *keys = doc->keys;
     unsigned shift = lex->table_shift;
     uint32_t fast_len = lex->fast_len;
-    /* Two passes over a batch: the table's buckets first, then the groups
-     * they name, so that the loads of one pass (most miss the L1 cache) do
-     * not wait for each other nor for those of the other. */
+    /* Two passes over a batch: the table's buckets first, as the
+     * candidates are found, then the groups they name, so that the loads
+     * of one pass (most miss the L1 cache) do not wait for each other nor
+     * for those of the other. When the table is not exact, every
+     * candidate takes find_group_slow in the second (but for an empty
+     * key, which no group has). */
     uint32_t batch[2 * 64]; /* candidates' token numbers: under 64, then a step's */
-    uint16_t found[2 * 64];
+    uint16_t found[2 * 64]; /* their candidate groups */
     for (size_t base = 0; base < n;) {
         size_t count = 0;
         for (; count < 64 && base < n; base += 64)
-            for (uint64_t m = candidates64(wake + base); m; m &= m - 1)
-                batch[count++] = (uint32_t)(base + (unsigned)__builtin_ctzll(m));
-        /* zeros (the dummy) when the table is not exact: every candidate
-         * then takes find_group_slow, but for an empty key */
-        for (size_t k = 0; k < count; k++) {
-            uint32_t number = fast_len ? candidate_group(table, shift, &toks[batch[k]]) : 0;
-            __builtin_prefetch(&groups[number]);
-            found[k] = (uint16_t)number;
-        }
+            for (uint64_t m = candidates64(wake + base); m; m &= m - 1) {
+                uint32_t i = (uint32_t)(base + (unsigned)__builtin_ctzll(m));
+                uint32_t number = candidate_group(table, shift, &toks[i]);
+                __builtin_prefetch(&groups[number]);
+                batch[count] = i;
+                found[count++] = (uint16_t)number;
+            }
         for (size_t k = 0; k < count; k++) {
             size_t i = batch[k];
             polisi__token *t = &toks[i];
-            uint32_t number = __builtin_expect(t->key_len > fast_len, 0)
-                                  ? find_group_slow(lex, doc, t)
-                                  : verify(groups, keys, t, found[k]);
-            const lex_group *g = &groups[number]; /* the dummy: no class, no wake bit */
-            t->group = number;
-            t->classes = g->classes;
-            wake[i] = (uint8_t)(g->wake | kind_flag_wake[(t->kind & 7) << 6 | (t->flags & 63)]);
+            uint32_t number = found[k];
+            if (__builtin_expect(t->key_len > fast_len, 0))
+                number = find_group_slow(lex, doc, t);
+            const lex_group *g = &groups[number];
+            /* all ones when g is the token's group, else none: its fields
+             * masked rather than the group's number first, so that they do
+             * not wait for the comparison (0 is the dummy's number) */
+            uint32_t keep = 0u - (t->key_len > fast_len || is_key(g, keys, t));
+            t->group = number & keep;
+            t->classes = g->classes & keep;
+            wake[i] = (uint8_t)((g->wake & keep) |
+                                kind_flag_wake[(t->kind & 7) << 6 | (t->flags & 63)]);
         }
     }
 }
