@@ -158,6 +158,27 @@ static inline uint64_t word8(const char *s) {
     return v;
 }
 
+#define FW_LONGEST 13
+#define L(c) (1u << ((c) - 'a'))
+/* The first letters of function_word's words of each length (keep them
+ * in step with its switch): a key whose first letter is not among those
+ * of its length is none of them. */
+static const uint32_t fw_first_letters[FW_LONGEST + 1] = {
+    [2] = L('d') | L('k') | L('n'),
+    [3] = L('d') | L('i') | L('p'),
+    [4] = L('a') | L('d') | L('h') | L('j') | L('k') | L('p') | L('s') | L('u') | L('y'),
+    [5] = L('d') | L('m') | L('n') | L('p') | L('s') | L('t') | L('u') | L('y'),
+    [6] = L('a') | L('d') | L('k') | L('s'),
+    [7] = L('b') | L('m') | L('s') | L('t'),
+    [8] = L('m') | L('t'),
+    [9] = L('m') | L('s'),
+    [10] = L('d') | L('m'),
+    [11] = L('m'),
+    [12] = L('m'),
+    [13] = L('m'),
+};
+#undef L
+
 /* Capitalized words that end a name: verbs and function words (at a
  * sentence start or in ALL CAPS text); they also end the words between a
  * position and its officer's rank. No lexicon cues: they are a fifth of
@@ -172,7 +193,13 @@ static int function_word(const polisi__doc *doc, size_t k) {
         return 0;
     const char *key = polisi__tok_key(doc, k);
     size_t n = doc->toks[k].key_len;
-    if (n > 16)
+    /* Most words asked about are names, and most of those differ from
+     * every function word of their length in the first letter: they are
+     * answered here, before the switch on the length, which mispredicts
+     * at two calls in three (the lengths vary). Keys shorter than 2 bytes
+     * are none (read first: the byte at an empty key is no key's). */
+    unsigned first = (unsigned char)key[0] - 'a';
+    if (n < 2 || n > FW_LONGEST || first >= 26 || !((fw_first_letters[n] >> first) & 1))
         return 0;
     uint64_t head = word8(key), tail = word8(key + (n > 8 ? n - 8 : 0)), mask;
     memcpy(&mask, first_bytes + 8 - (n < 8 ? n : 8), 8); /* the first n bytes */
@@ -274,6 +301,8 @@ static int initial_word(const polisi__doc *doc, size_t k) {
  * and an initial's dot ("M.", "Moh."). Returns the token after it. */
 static size_t word_end(const polisi__doc *doc, size_t k) {
     size_t end = k + 1;
+    if (!glued(doc, end)) /* nearly every word of a name: a space after it */
+        return end;
     while ((polisi__tok_punct(doc, end, '\'') || polisi__tok_punct(doc, end, '-')) && glued(doc, end) &&
            glued(doc, end + 1) && is_word(doc, end + 1))
         end += 2;
@@ -393,6 +422,11 @@ static size_t read_prefixes(const ents *es, size_t k, person *p) {
 /* Suffix titles after the name, separated by at most a comma or period
  * each: "Gultom. S. Sos, SIK, M. Han". Returns the token after the last. */
 static size_t read_suffixes(const ents *es, const polisi__doc *doc, size_t k, person *p) {
+    /* the first title is within two tokens: after nearly every name none
+     * is, told without the tests of the punctuation between */
+    if (!((types_at(es, k) | types_at(es, k + 1) | types_at(es, k + 2)) &
+          POLISI_TYPE_BIT(POLISI_TITLE)))
+        return k;
     size_t end = k;
     for (;;) {
         size_t j = end, gap = 0;
@@ -409,6 +443,10 @@ static size_t read_suffixes(const ents *es, const polisi__doc *doc, size_t k, pe
 /* A position in apposition after the person: "Ipda Syamsuar, Kanit Reskrim
  * Polsek Pallangga". It must not lead to another officer. */
 static void read_apposition(const ents *es, const polisi__doc *doc, person *p) {
+    /* no position right after it or after one token: nearly every person,
+     * told without the test of a comma */
+    if (!((types_at(es, p->end) | types_at(es, p->end + 1)) & POLISI_TYPE_BIT(POLISI_POSITION)))
+        return;
     size_t k = p->end + polisi__tok_punct(doc, p->end, ',');
     long pos = ent_at(es, POLISI_POSITION, k);
     if (pos < 0 || new_line(doc, k))
