@@ -782,6 +782,45 @@ static inline void before_masks(const block_masks *m, unsigned pending, uint64_t
     out[1] = line;                /* 2 or 3 */
 }
 
+/* Writes the tokens of a block (plan->starts, plan->lasts) from t on, and
+ * their wake bytes from wake on; returns the token after the last. keys:
+ * the block's keys; marks_at: mark_bytes' output. Keys of 16 bytes or more
+ * only where `long_keys` (a constant where this is inlined). */
+__attribute__((always_inline)) static inline polisi__token *
+take_tokens(polisi__token *t, uint8_t *wake, const char *keys, size_t base,
+            const block_plan *plan, const uint8_t marks_at[128], const uint32_t *marks,
+            const uint64_t *filter, int long_keys) {
+    const uint8_t *shape_at = marks_at, *before_at = marks_at + 64;
+    for (uint64_t starts = plan->starts, lasts = plan->lasts; starts;
+         starts &= starts - 1, lasts &= lasts - 1) {
+        size_t b = (size_t)__builtin_ctzll(starts), l = (size_t)__builtin_ctzll(lasts);
+        unsigned len = (unsigned)(l + 1 - b);
+        uint32_t hash;
+        if (!long_keys || len < 16)
+            hash = hash_key16(_mm_loadu_si128((const __m128i *)(const void *)(keys + b)), len);
+        else
+            hash = polisi__hash(keys + b, len);
+        uint32_t v = marks[shape_at[l + 1] | before_at[b]]; /* l < 63 */
+        uint32_t start = (uint32_t)(base + b);
+        t->start = start;
+        t->end = start + len;
+        t->key = start;
+        t->hash = hash;
+        t->key_len = len;
+        t->group = 0;
+        t->classes = 0;
+        /* kind, then flags: one store (x86 is little-endian) */
+        _Static_assert(offsetof(polisi__token, flags) == offsetof(polisi__token, kind) + 1,
+                       "flags follows kind");
+        uint16_t kind_flags = (uint16_t)v;
+        memcpy(&t->kind, &kind_flags, 2);
+        t++;
+        uint32_t h = hash >> POLISI__FILTER_SHIFT;
+        *wake++ = (uint8_t)(v >> 16 | ((filter[h / 64] >> (h % 64) & 1) << 7));
+    }
+    return t;
+}
+
 /* Scans 64 bytes at a time from sc->pos to the end of the text: the tokens
  * that lie wholly in a block, then the next block from the end of the
  * last. A block is read with 16 bytes beyond it, so the last 80 bytes are
@@ -822,7 +861,7 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
         word_ends ends = shape_at_ends(&m, plan.word_starts, plan.punct);
         uint64_t mark_masks[5] = {ends.cap, ends.no_lower, ends.no_upper};
         before_masks(&m, pending, mark_masks + 3);
-        uint8_t marks_at[128], *shape_at = marks_at, *before_at = marks_at + 64;
+        uint8_t marks_at[128], *before_at = marks_at + 64;
         mark_bytes(avx2, mark_masks, marks_at);
         if (newlines && plan.starts) { /* line breaks before the block count for its first token */
             unsigned b = (unsigned)__builtin_ctzll(plan.starts);
@@ -834,33 +873,17 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
         /* In locals: the stores of bytes below may alias anything in memory */
         uint8_t *wake = doc->wake + doc->ntoks;
         const char *keys = doc->keys + base; /* the block's keys: its bytes lowered */
-        for (uint64_t starts = plan.starts, lasts = plan.lasts; starts;
-             starts &= starts - 1, lasts &= lasts - 1) {
-            size_t b = (size_t)__builtin_ctzll(starts), l = (size_t)__builtin_ctzll(lasts);
-            unsigned len = (unsigned)(l + 1 - b);
-            uint32_t hash;
-            if (len < 16)
-                hash = hash_key16(_mm_loadu_si128((const __m128i *)(const void *)(keys + b)), len);
-            else
-                hash = polisi__hash(keys + b, len);
-            uint32_t v = marks[shape_at[l + 1] | before_at[b]]; /* l < 63 */
-            uint32_t start = (uint32_t)(base + b);
-            t->start = start;
-            t->end = start + len;
-            t->key = start;
-            t->hash = hash;
-            t->key_len = len;
-            t->group = 0;
-            t->classes = 0;
-            /* kind, then flags: one store (x86 is little-endian) */
-            _Static_assert(offsetof(polisi__token, flags) == offsetof(polisi__token, kind) + 1,
-                           "flags follows kind");
-            uint16_t kind_flags = (uint16_t)v;
-            memcpy(&t->kind, &kind_flags, 2);
-            t++;
-            uint32_t h = hash >> POLISI__FILTER_SHIFT;
-            *wake++ = (uint8_t)(v >> 16 | ((filter[h / 64] >> (h % 64) & 1) << 7));
-        }
+        /* A block with a run of 16 word bytes or more (rare) takes the copy
+         * of the token loop that hashes a long key with polisi__hash: the
+         * common one then has no branch on the length and no call, whose
+         * registers it would save around it. */
+        uint64_t run = m.word & m.word >> 1;
+        run &= run >> 2;
+        run &= run >> 4;
+        if (__builtin_expect((run & run >> 8) != 0, 0))
+            t = take_tokens(t, wake, keys, base, &plan, marks_at, marks, filter, 1);
+        else
+            t = take_tokens(t, wake, keys, base, &plan, marks_at, marks, filter, 0);
         /* the white space after the last token comes before the next one */
         unsigned end = plan.end;
         if (plan.lasts) {
