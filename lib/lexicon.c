@@ -16,18 +16,20 @@ typedef struct lex_word {
     uint32_t off, len, hash; /* key bytes in lex->keys */
 } lex_word;
 
-/* 32 bytes, aligned to 32 (one cache line), with the first word's key in
- * it: a lookup reads the table bucket and the group, not also the key. */
+/* 32 bytes, with the first word's key in it: a lookup reads the table
+ * bucket and the group, not also the key. Its block (what a match reads)
+ * follows it in lex->groups, in the same cache line (GROUP_ALIGN). */
 typedef struct lex_group {
-    uint32_t block;   /* its block in lex->blocks: what a match reads */
     uint32_t classes; /* bit c: an entry of class c is in the group */
     uint32_t word;    /* the first word (index into words) */
     uint8_t key_len;  /* the first word's length, when it is at most 16 */
     uint8_t wake;     /* POLISI__WAKE_* bits of the group's classes */
     uint8_t ncls;     /* bits in classes */
     char key[16];     /* its first 16 bytes, zero-padded */
+    uint8_t pad[5];
 } lex_group;
-#define GROUP_ALIGN 32
+_Static_assert(sizeof(lex_group) == 32, "a group is half a cache line");
+#define GROUP_ALIGN 64
 #define KEY_INLINE 16
 
 /* A bucket of the hash table: 8 groups' tags (16 bits of their first
@@ -54,9 +56,12 @@ struct polisi__lexicon {
     size_t nwords, words_cap;
     polisi__lex_entry *entries; /* until freezing */
     size_t nentries, entries_cap;
-    /* After freezing, the entries and what polisi__lexicon_match_slow reads
-     * of them, in one place (a cache line or two for most groups): a block
-     * of words per group, at lex_group.block,
+    /* After freezing, each group followed by its entries and what
+     * polisi__lexicon_match_slow reads of them (a cache line or two for
+     * most groups: classify has just read the first), in groups_block
+     * aligned to GROUP_ALIGN. A group's number is its index in groups,
+     * counted in 32-byte groups' room, and it begins a cache line; its
+     * block of words begins right after it (group_block),
      *   [0, ncls + 1)          where the run of entries of its r-th class
      *                          (from the lowest) begins ([0] = 0), and
      *                          where the last ends (count),
@@ -64,14 +69,13 @@ struct polisi__lexicon {
      *                          a phrase of one word),
      *   then its count entries (ENTRY_WORDS each),
      * where ncls is the number of classes in the group. A lookup tests only
-     * the run of its class, 4 entries' seconds at a time (maybe4). */
-    uint32_t *blocks;
-    /* in groups_block, aligned to GROUP_ALIGN. groups[0] is a dummy that
-     * matches no key and has no class: a lookup that finds nothing reads
-     * it like a group, without a branch. */
+     * the run of its class, 4 entries' seconds at a time (maybe4).
+     * groups[0] is a dummy that matches no key and has no class: a lookup
+     * that finds nothing reads it like a group, without a branch. */
     lex_group *groups;
     void *groups_block;
-    size_t ngroups; /* with the dummy */
+    uint16_t *numbers; /* the groups' numbers, the dummy's first */
+    size_t ngroups;    /* with the dummy */
     lex_bucket *table; /* in table_block, aligned to a bucket's size */
     void *table_block;
     size_t table_mask; /* buckets - 1 */
@@ -117,7 +121,7 @@ void polisi__lexicon_free(polisi__lexicon *lex) {
     polisi__free(a, lex->keys);
     polisi__free(a, lex->words);
     polisi__free(a, lex->entries);
-    polisi__free(a, lex->blocks);
+    polisi__free(a, lex->numbers);
     polisi__free(a, lex->groups_block);
     polisi__free(a, lex->table_block);
     polisi__free(a, lex->filter);
@@ -261,38 +265,70 @@ static inline unsigned bit_count(uint32_t x) {
 #endif
 }
 
-/* An entry in lex->blocks, in words */
+/* An entry in a group's block, in words */
 #define ENTRY_WORDS (sizeof(polisi__lex_entry) / sizeof(uint32_t))
 _Static_assert(sizeof(polisi__lex_entry) % sizeof(uint32_t) == 0,
-               "entries lie in lex->blocks, an array of words");
+               "entries lie in blocks, arrays of words");
+
+/* The block of words that follows group g. */
+static inline uint32_t *group_block(lex_group *g) {
+    return (uint32_t *)(void *)(g + 1);
+}
+static inline const uint32_t *group_block_c(const lex_group *g) {
+    return (const uint32_t *)(const void *)(g + 1);
+}
+
+/* The end of the group of entries that begins at entry i (sorted). */
+static size_t group_end(const polisi__lexicon *lex, size_t i) {
+    size_t j = i + 1;
+    while (j < lex->nentries && word_cmp(lex, lex->entries[i].first, lex->entries[j].first) == 0)
+        j++;
+    return j;
+}
+
+/* The room of the group of entries [i, j) with its block, in groups:
+ * rounded up to GROUP_ALIGN, so that the next begins a cache line. */
+static size_t group_size(const polisi__lexicon *lex, size_t i, size_t j) {
+    size_t words = 1; /* a bound per class and one more */
+    for (size_t k = i; k < j; k++)
+        words += (k + 1 == j || lex->entries[k + 1].cls != lex->entries[k].cls) +
+                 1 + ENTRY_WORDS; /* its second and itself */
+    size_t per = GROUP_ALIGN / sizeof(lex_group);
+    size_t units = 1 + (words * sizeof(uint32_t) + sizeof(lex_group) - 1) / sizeof(lex_group);
+    return (units + per - 1) / per * per;
+}
 
 static polisi_status make_groups(polisi__lexicon *lex) {
-    size_t n = lex->nentries;
-    /* at most one group per entry, and the dummy */
-    lex->groups_block = polisi__malloc(lex->alloc, (n + 1) * sizeof *lex->groups + GROUP_ALIGN);
-    /* a group's block: a bound per class and one more (at most 2 per
-     * entry), a second and an entry per entry */
-    lex->blocks = polisi__malloc(lex->alloc, (1 + n * (3 + ENTRY_WORDS)) * sizeof *lex->blocks);
-    if (!lex->groups_block || !lex->blocks)
+    size_t n = lex->nentries, size = GROUP_ALIGN / sizeof(lex_group), count = 1;
+    for (size_t i = 0, j; i < n; i = j, count++) {
+        j = group_end(lex, i);
+        size += group_size(lex, i, j);
+    }
+    if (size > (size_t)UINT16_MAX + 1)
+        return POLISI_ERR_INTERNAL; /* lex_bucket's numbers are 16 bits */
+    lex->groups_block = polisi__malloc(lex->alloc, size * sizeof *lex->groups + GROUP_ALIGN);
+    lex->numbers = polisi__malloc(lex->alloc, count * sizeof *lex->numbers);
+    if (!lex->groups_block || !lex->numbers)
         return POLISI_ERR_NOMEM;
     uintptr_t at = ((uintptr_t)lex->groups_block + GROUP_ALIGN - 1) & ~(uintptr_t)(GROUP_ALIGN - 1);
     lex->groups = (lex_group *)(void *)at;
+    memset(lex->groups, 0, size * sizeof *lex->groups);
     lex_group *dummy = &lex->groups[0]; /* no class: its block is never read */
-    memset(dummy, 0, sizeof *dummy);
     dummy->key_len = 0xFF; /* no token's: KEY_INLINE + 1 at most */
+    lex->numbers[0] = 0;
     lex->ngroups = 1;
-    uint32_t *blk = lex->blocks;
+    size_t number = GROUP_ALIGN / sizeof(lex_group);
     for (size_t i = 0, j; i < n; i = j) { /* entries[i, j): one group */
         const polisi__lex_entry *e = lex->entries;
-        for (j = i + 1; j < n && word_cmp(lex, e[i].first, e[j].first) == 0; j++)
-            ;
-        lex_group *g = &lex->groups[lex->ngroups++];
-        memset(g, 0, sizeof *g);
-        g->block = (uint32_t)(blk - lex->blocks);
+        j = group_end(lex, i);
+        lex_group *g = &lex->groups[number];
+        lex->numbers[lex->ngroups++] = (uint16_t)number;
+        number += group_size(lex, i, j);
         g->word = e[i].first;
         const lex_word *w = &lex->words[e[i].first];
         g->key_len = (uint8_t)(w->len <= KEY_INLINE ? w->len : KEY_INLINE + 1);
         memcpy(g->key, lex->keys + w->off, w->len < KEY_INLINE ? w->len : KEY_INLINE);
+        uint32_t *blk = group_block(g);
         *blk++ = 0;
         for (size_t k = i; k < j; k++) {
             g->classes |= 1u << e[k].cls;
@@ -303,14 +339,11 @@ static polisi_status make_groups(polisi__lexicon *lex) {
         for (size_t k = i; k < j; k++)
             *blk++ = e[k].ntoks > 1 ? e[k].second : 0;
         memcpy(blk, &e[i], (j - i) * sizeof *e);
-        blk += (j - i) * ENTRY_WORDS;
     }
     /* the entries are in the blocks now */
     polisi__free(lex->alloc, lex->entries);
     lex->entries = NULL;
     lex->entries_cap = 0;
-    if (lex->ngroups - 1 > UINT16_MAX)
-        return POLISI_ERR_INTERNAL; /* 65,535 first words: lex_bucket's numbers */
     return POLISI_OK;
 }
 
@@ -329,7 +362,8 @@ static inline uint16_t hash_tag(uint32_t hash) {
  * that matches, if any. */
 static int fill_table(polisi__lexicon *lex) {
     int exact = 1;
-    for (size_t g = 1; g < lex->ngroups; g++) {
+    for (size_t r = 1; r < lex->ngroups; r++) {
+        uint16_t g = lex->numbers[r];
         uint32_t hash = lex->words[lex->groups[g].word].hash;
         uint16_t tag = hash_tag(hash);
         size_t b = hash >> lex->table_shift;
@@ -343,7 +377,7 @@ static int fill_table(polisi__lexicon *lex) {
             exact = 0;
         }
         lex->table[b].tag[k] = tag;
-        lex->table[b].group[k] = (uint16_t)g;
+        lex->table[b].group[k] = g;
     }
     return exact;
 }
@@ -379,8 +413,8 @@ static polisi_status make_table(polisi__lexicon *lex) {
     if (!lex->filter)
         return POLISI_ERR_NOMEM;
     memset(lex->filter, 0, FILTER_WORDS * sizeof *lex->filter);
-    for (size_t g = 1; g < lex->ngroups; g++) {
-        uint32_t hash = lex->words[lex->groups[g].word].hash;
+    for (size_t r = 1; r < lex->ngroups; r++) {
+        uint32_t hash = lex->words[lex->groups[lex->numbers[r]].word].hash;
         lex->filter[(hash >> FILTER_SHIFT) / 64] |= (uint64_t)1 << ((hash >> FILTER_SHIFT) % 64);
     }
     lex->prefilter.filter = lex->filter;
@@ -544,8 +578,8 @@ static inline uint32_t find_group(const polisi__lexicon *lex, const lex_bucket *
 
 void polisi__lexicon_set_wake(polisi__lexicon *lex, const polisi__wake_rule *rules, size_t n) {
     memset(lex->kind_flag_wake, 0, sizeof lex->kind_flag_wake);
-    for (size_t g = 0; g < lex->ngroups; g++)
-        lex->groups[g].wake = 0;
+    for (size_t r = 0; r < lex->ngroups; r++)
+        lex->groups[lex->numbers[r]].wake = 0;
     /* bit 7 is POLISI__WAKE_CANDIDATE */
     for (size_t r = 0; r < n && r < 7; r++) {
         uint8_t bit = (uint8_t)(1u << r);
@@ -554,9 +588,11 @@ void polisi__lexicon_set_wake(polisi__lexicon *lex, const polisi__wake_rule *rul
             for (size_t f = 0; f < 64; f++)
                 if ((rules[r].kinds & (1u << k)) || (f & flags))
                     lex->kind_flag_wake[k << 6 | f] |= bit;
-        for (size_t g = 0; g < lex->ngroups; g++)
-            if (lex->groups[g].classes & rules[r].classes)
-                lex->groups[g].wake |= bit;
+        for (size_t k = 0; k < lex->ngroups; k++) {
+            lex_group *g = &lex->groups[lex->numbers[k]];
+            if (g->classes & rules[r].classes)
+                g->wake |= bit;
+        }
     }
     polisi__prefilter_marks(lex->kind_flag_wake, lex->marks);
 }
@@ -666,8 +702,8 @@ static inline unsigned maybe4(const uint32_t *s, uint32_t second, uint32_t n) {
 #endif
 }
 
-/* Where the entries of group g and their second-word hashes are in
- * lex->blocks, and the bounds of the run of its class of `rank` (0 for its
+/* Where the entries of group g and their second-word hashes are in its
+ * block, and the bounds of the run of its class of `rank` (0 for its
  * lowest class). */
 typedef struct group_run {
     const uint32_t *seconds;
@@ -675,8 +711,8 @@ typedef struct group_run {
     uint32_t begin, end;
 } group_run;
 
-static inline group_run run_of(const polisi__lexicon *lex, const lex_group *g, unsigned rank) {
-    const uint32_t *blk = &lex->blocks[g->block];
+static inline group_run run_of(const lex_group *g, unsigned rank) {
+    const uint32_t *blk = group_block_c(g);
     group_run r;
     r.seconds = blk + 1 + g->ncls;
     r.entries = (const polisi__lex_entry *)(const void *)(r.seconds + blk[g->ncls]);
@@ -701,7 +737,7 @@ static inline group_run run_of(const polisi__lexicon *lex, const lex_group *g, u
 static APART size_t match_long(const polisi__lexicon *lex, const polisi__doc *doc, size_t i,
                                const polisi__lex_entry **out, const lex_group *g,
                                uint32_t rank_m) {
-    group_run r = run_of(lex, g, rank_m >> 4);
+    group_run r = run_of(g, rank_m >> 4);
     unsigned m = rank_m & 15;
     uint32_t second = i + 1 < doc->ntoks ? doc->toks[i + 1].hash : 0;
     for (uint32_t k = r.begin;;) {
@@ -728,7 +764,7 @@ static inline size_t match_in(const polisi__lexicon *lex, const polisi__doc *doc
         return 0;
     /* the run of class cls: after those of the group's lower classes */
     unsigned rank = bit_count(g->classes & (bit - 1));
-    group_run r = run_of(lex, g, rank);
+    group_run r = run_of(g, rank);
     uint32_t n = r.end - r.begin; /* at least 1: the group has the class */
     /* Groups of common first words hold dozens of phrases ("s" starts
      * every "S.x." title): most are turned away by their second word's
