@@ -158,26 +158,37 @@ static inline uint64_t word8(const char *s) {
     return v;
 }
 
+/* function_word's words: the one list that its switch and its
+ * first-letter filter are made from. */
+#define FUNCTION_WORDS(X, a)                                                                 \
+    X(a, "di") X(a, "ke") X(a, "no") X(a, "dan") X(a, "ini") X(a, "itu") X(a, "pun")         \
+    X(a, "akan") X(a, "atau") X(a, "dari") X(a, "hari") X(a, "juga") X(a, "kata")            \
+    X(a, "pada") X(a, "saat") X(a, "ujar") X(a, "usai") X(a, "yang") X(a, "dalam")           \
+    X(a, "masih") X(a, "namun") X(a, "nomor") X(a, "pasal") X(a, "pukul") X(a, "sudah")      \
+    X(a, "tahun") X(a, "telah") X(a, "untuk") X(a, "yakni") X(a, "adalah") X(a, "dengan")    \
+    X(a, "kepada") X(a, "ketika") X(a, "selaku") X(a, "bersama") X(a, "beserta")             \
+    X(a, "melalui") X(a, "meminta") X(a, "menjadi") X(a, "sebagai") X(a, "tentang")          \
+    X(a, "memimpin") X(a, "menyebut") X(a, "tersebut") X(a, "mengimbau") X(a, "sedangkan")   \
+    X(a, "sementara") X(a, "didampingi") X(a, "menegaskan") X(a, "mengatakan")               \
+    X(a, "membenarkan") X(a, "menambahkan") X(a, "menjelaskan") X(a, "menyebutkan")          \
+    X(a, "menyampaikan") X(a, "mengungkapkan")
+#define FW_LEN(w) (sizeof w - 1)
 #define FW_LONGEST 13
-#define L(c) (1u << ((c) - 'a'))
-/* The first letters of function_word's words of each length (keep them
- * in step with its switch): a key whose first letter is not among those
- * of its length is none of them. */
+#define FW_CHECK(a, w) _Static_assert(FW_LEN(w) >= 2 && FW_LEN(w) <= FW_LONGEST, w);
+FUNCTION_WORDS(FW_CHECK, 0)
+#undef FW_CHECK
+
+/* The first letters of the function words of each length, a bit per
+ * letter: a key whose first letter is not among those of its length is
+ * none of them. */
+#define FW_LETTER(n, w) (FW_LEN(w) == (n) ? 1u << ((w)[0] - 'a') : 0u) |
+#define FW_ROW(n) [n] = FUNCTION_WORDS(FW_LETTER, n) 0u
 static const uint32_t fw_first_letters[FW_LONGEST + 1] = {
-    [2] = L('d') | L('k') | L('n'),
-    [3] = L('d') | L('i') | L('p'),
-    [4] = L('a') | L('d') | L('h') | L('j') | L('k') | L('p') | L('s') | L('u') | L('y'),
-    [5] = L('d') | L('m') | L('n') | L('p') | L('s') | L('t') | L('u') | L('y'),
-    [6] = L('a') | L('d') | L('k') | L('s'),
-    [7] = L('b') | L('m') | L('s') | L('t'),
-    [8] = L('m') | L('t'),
-    [9] = L('m') | L('s'),
-    [10] = L('d') | L('m'),
-    [11] = L('m'),
-    [12] = L('m'),
-    [13] = L('m'),
+    FW_ROW(2), FW_ROW(3), FW_ROW(4),  FW_ROW(5),  FW_ROW(6),  FW_ROW(7),
+    FW_ROW(8), FW_ROW(9), FW_ROW(10), FW_ROW(11), FW_ROW(12), FW_ROW(13),
 };
-#undef L
+#undef FW_ROW
+#undef FW_LETTER
 
 /* Capitalized words that end a name: verbs and function words (at a
  * sentence start or in ALL CAPS text); they also end the words between a
@@ -208,39 +219,19 @@ static int function_word(const polisi__doc *doc, size_t k) {
     (sizeof w <= 9 ? head == word8(w "\0\0\0\0\0\0\0\0")               \
                    : head == word8(w) &&                              \
                          tail == word8(&(w)[sizeof w > 9 ? sizeof w - 9 : 0]))
+    /* a case per length, each the words of its length (the others fold
+     * away: FW_LEN(w) == n is a constant) */
+#define IS_OF(n, w) (FW_LEN(w) == (n) && IS(w)) ||
+#define CASE(n)                                                                            \
+    case n: return FUNCTION_WORDS(IS_OF, n) 0;
     switch (n) {
-    case 2:
-        return IS("di") || IS("ke") || IS("no");
-    case 3:
-        return IS("dan") || IS("ini") || IS("itu") || IS("pun");
-    case 4:
-        return IS("akan") || IS("atau") || IS("dari") || IS("hari") || IS("juga") ||
-               IS("kata") || IS("pada") || IS("saat") || IS("ujar") || IS("usai") || IS("yang");
-    case 5:
-        return IS("dalam") || IS("masih") || IS("namun") || IS("nomor") || IS("pasal") ||
-               IS("pukul") || IS("sudah") || IS("tahun") || IS("telah") || IS("untuk") ||
-               IS("yakni");
-    case 6:
-        return IS("adalah") || IS("dengan") || IS("kepada") || IS("ketika") || IS("selaku");
-    case 7:
-        return IS("bersama") || IS("beserta") || IS("melalui") || IS("meminta") ||
-               IS("menjadi") || IS("sebagai") || IS("tentang");
-    case 8:
-        return IS("memimpin") || IS("menyebut") || IS("tersebut");
-    case 9:
-        return IS("mengimbau") || IS("sedangkan") || IS("sementara");
-    case 10:
-        return IS("didampingi") || IS("menegaskan") || IS("mengatakan");
-    case 11:
-        return IS("membenarkan") || IS("menambahkan") || IS("menjelaskan") ||
-               IS("menyebutkan");
-    case 12:
-        return IS("menyampaikan");
-    case 13:
-        return IS("mengungkapkan");
+        CASE(2) CASE(3) CASE(4) CASE(5) CASE(6) CASE(7)
+        CASE(8) CASE(9) CASE(10) CASE(11) CASE(12) CASE(13)
     default:
         return 0;
     }
+#undef CASE
+#undef IS_OF
 #undef IS
 }
 
