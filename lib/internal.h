@@ -125,6 +125,11 @@ typedef struct polisi__doc {
     size_t keys_len, keys_cap;
     const polisi_allocator *alloc;
     int classified; /* polisi__lexicon_classify has run on these tokens */
+    /* The scan wrote every token's wake bits by kind and flags (it had a
+     * lexicon's prefilter, and that lexicon classifies the doc): classify
+     * keeps them rather than looking them up again per candidate. 0 after
+     * polisi__scan. */
+    int wake_kinds;
     /* Per token, a bit for each recognizer that may start there
      * (POLISI__WAKE_*), one byte a token so that a recognizer skips 64
      * tokens a step (polisi__next_wake). Written by the scan (see
@@ -160,6 +165,10 @@ typedef struct polisi__prefilter {
      * 5-bit mark (scanner.c): what each mark gives, as kind | flags << 8 |
      * wake bits << 16 (polisi__prefilter_marks). */
     const uint32_t *marks;
+    /* The wake bits by kind and flags, [kind << 6 | flags], for the tokens
+     * scanned a byte at a time. polisi__scan's are zeros: classify adds
+     * them (polisi__doc's wake_kinds). */
+    const uint8_t *kind_flag_wake;
 } polisi__prefilter;
 #define POLISI__MARKS 32
 

@@ -419,6 +419,7 @@ static polisi_status make_table(polisi__lexicon *lex) {
     }
     lex->prefilter.filter = lex->filter;
     lex->prefilter.marks = lex->marks;
+    lex->prefilter.kind_flag_wake = lex->kind_flag_wake;
     polisi__prefilter_marks(lex->kind_flag_wake, lex->marks);
     return POLISI_OK;
 }
@@ -602,18 +603,24 @@ const polisi__prefilter *polisi__lexicon_prefilter(const polisi__lexicon *lex) {
 }
 
 /* The candidates among the 64 tokens whose wake bytes start at w: bit k
- * for w[k] (POLISI__WAKE_CANDIDATE is the byte's top bit). */
-static inline uint64_t candidates64(const uint8_t *w) {
+ * for w[k] (POLISI__WAKE_CANDIDATE is the byte's top bit), which is
+ * cleared: 64 bytes in a few vector steps rather than one per candidate. */
+static inline uint64_t take_candidates64(uint8_t *w) {
 #if defined(__SSE2__)
     uint64_t m = 0;
-    for (int k = 0; k < 4; k++)
-        m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(w + 16 * k)))
-             << (16 * k);
+    const __m128i rest = _mm_set1_epi8((char)(uint8_t)~POLISI__WAKE_CANDIDATE);
+    for (int k = 0; k < 4; k++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(w + 16 * k));
+        m |= (uint64_t)(unsigned)_mm_movemask_epi8(x) << (16 * k);
+        _mm_storeu_si128((__m128i *)(void *)(w + 16 * k), _mm_and_si128(x, rest));
+    }
     return m;
 #else
     uint64_t m = 0;
-    for (int k = 0; k < 64; k++)
+    for (int k = 0; k < 64; k++) {
         m |= (uint64_t)(w[k] >> 7) << k;
+        w[k] &= (uint8_t)~POLISI__WAKE_CANDIDATE;
+    }
     return m;
 #endif
 }
@@ -629,6 +636,16 @@ void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc) {
      * stores rather than a call */
     memset(wake + n, 0, POLISI__WAKE_SLACK);
     doc->classified = 1;
+    /* in locals: the stores to tokens and wake bytes could alias them */
+    polisi__token *toks = doc->toks;
+    /* A token's wake bits by kind and flags: the scan with this lexicon's
+     * prefilter wrote them (every token); polisi__scan did not (the
+     * lexicon's own phrases, tests), and they are added here. */
+    if (!doc->wake_kinds) {
+        const uint8_t *kind_flag_wake = lex->kind_flag_wake;
+        for (size_t i = 0; i < n; i++)
+            wake[i] |= kind_flag_wake[(toks[i].kind & 7) << 6 | (toks[i].flags & 63)];
+    }
     /* The candidates are found 64 tokens at a time, as a bit mask, and
      * looked up in batches of 64 or more: no branch per token, the lookups
      * of a batch do not wait for each other's branches, and the loops over
@@ -637,11 +654,8 @@ void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc) {
      * candidate of polisi__scan_prefiltered passed the filter already, and
      * one of polisi__scan is looked up without it (the lookup is exact
      * either way). */
-    /* in locals: the stores to tokens and wake bytes could alias them */
     const lex_bucket *table = lex->table;
     const lex_group *groups = lex->groups;
-    const uint8_t *kind_flag_wake = lex->kind_flag_wake;
-    polisi__token *toks = doc->toks;
     const char *keys = doc->keys;
     unsigned shift = lex->table_shift;
     uint32_t fast_len = lex->fast_len;
@@ -656,7 +670,7 @@ void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc) {
     for (size_t base = 0; base < n;) {
         size_t count = 0;
         for (; count < 64 && base < n; base += 64)
-            for (uint64_t m = candidates64(wake + base); m; m &= m - 1) {
+            for (uint64_t m = take_candidates64(wake + base); m; m &= m - 1) {
                 uint32_t i = (uint32_t)(base + (unsigned)__builtin_ctzll(m));
                 uint32_t number = candidate_group(table, shift, &toks[i]);
                 __builtin_prefetch(&groups[number]);
@@ -676,8 +690,8 @@ void polisi__lexicon_classify(const polisi__lexicon *lex, polisi__doc *doc) {
             uint32_t keep = 0u - (t->key_len > fast_len || is_key(g, keys, t));
             t->group = number & keep;
             t->classes = g->classes & keep;
-            wake[i] = (uint8_t)((g->wake & keep) |
-                                kind_flag_wake[(t->kind & 7) << 6 | (t->flags & 63)]);
+            /* to the kind and flag bits (POLISI__WAKE_CANDIDATE is cleared) */
+            wake[i] |= (uint8_t)(g->wake & keep);
         }
     }
 }

@@ -189,10 +189,20 @@ static inline int tokens_reserve(polisi__doc *doc, size_t more) {
                       IN_BLOCK_WAKE);
 }
 
-/* The bytes at a time path leaves its tokens to classify whole. */
+/* The bytes at a time path makes every token a candidate; token_wake
+ * writes its wake byte. */
 static inline polisi__token *new_token(polisi__doc *doc) {
-    doc->wake[doc->ntoks] = POLISI__WAKE_CANDIDATE;
     return &doc->toks[doc->ntoks++];
+}
+
+/* The wake byte of token t, made a byte at a time, once its kind and flags
+ * are known: a candidate, with the wake bits they give (as the blocks'
+ * marks give theirs), so that classify need not look them up. */
+static inline void token_wake(scan *sc, const polisi__token *t) {
+    polisi__doc *doc = sc->doc;
+    doc->wake[t - doc->toks] = (uint8_t)(POLISI__WAKE_CANDIDATE |
+                                         sc->pf->kind_flag_wake[(t->kind & 7) << 6 |
+                                                                (t->flags & 63)]);
 }
 
 static inline polisi__token *push_token(scan *sc, size_t start, uint8_t kind) {
@@ -215,7 +225,7 @@ static inline polisi__token *push_token(scan *sc, size_t start, uint8_t kind) {
         t->flags |= POLISI__TF_PARA_BEFORE;
     sc->pending = 0;
     sc->newlines = 0;
-    return t;
+    return t; /* its wake byte: token_wake, once its kind and flags are final */
 }
 
 static void finish_key(polisi__doc *doc, polisi__token *t) {
@@ -364,6 +374,7 @@ static int scan_word(scan *sc) {
         t->flags |= POLISI__TF_UPPER;
     else if (cased == LETTER_LOWER)
         t->flags |= POLISI__TF_LOWER;
+    token_wake(sc, t);
     return 0;
 }
 
@@ -425,6 +436,8 @@ enum { MARK_BEFORE_ODD = 8, MARK_BEFORE_LINE = 16 };
 static const uint32_t kind_flags_of_mark[32] = {MARK32(0)};
 /* The marks of a prefilter that makes every token a candidate. */
 static const uint32_t candidate_marks[32] = {MARK32(POLISI__WAKE_CANDIDATE << 16)};
+/* and its wake bits by kind and flags: none, classify adds them */
+static const uint8_t no_kind_flag_wake[8 << 6];
 #undef MARK32
 #undef MARK8
 #undef MARK
@@ -987,6 +1000,7 @@ static int scan_ascii_word(scan *sc) {
     t->classes = 0;
     t->kind = seen ? POLISI__TOK_WORD : POLISI__TOK_NUMBER;
     t->flags = (uint8_t)flags;
+    token_wake(sc, t);
     doc->keys_len += w.end;
     sc->pending = 0;
     sc->newlines = 0;
@@ -1008,6 +1022,7 @@ static inline int scan_ascii_punct(scan *sc, unsigned char c) {
     t->end = (uint32_t)++sc->pos;
     t->key_len = 1;
     t->hash = hash_short(c, 0);
+    token_wake(sc, t);
     return 0;
 }
 
@@ -1027,6 +1042,7 @@ static int scan_punct(scan *sc, utf8proc_int32_t cp, int n) {
     sc->pos += (size_t)n;
     t->end = (uint32_t)sc->pos;
     finish_key(sc->doc, t);
+    token_wake(sc, t);
     return 0;
 }
 
@@ -1046,6 +1062,7 @@ static int scan_invalid(scan *sc) {
     t = &sc->doc->toks[sc->doc->ntoks - 1];
     t->end = (uint32_t)sc->pos;
     finish_key(sc->doc, t);
+    token_wake(sc, t);
     return 0;
 }
 
@@ -1126,6 +1143,7 @@ static polisi_status scan_text(polisi__doc *doc, const char *text, size_t len,
     doc->len = len;
     doc->alloc = alloc;
     doc->classified = 0;
+    doc->wake_kinds = pf->kind_flag_wake != no_kind_flag_wake;
     /* Most news runs about one token per six bytes; reserve that up front,
      * and the room scan_blocks asks for (64 tokens) beyond it, all in one
      * allocation for a new document. The keys of the tokens scanned 64
@@ -1172,7 +1190,7 @@ static polisi_status scan_text(polisi__doc *doc, const char *text, size_t len,
 /* The prefilter of polisi__scan: every token is a candidate, whatever its
  * hash, kind and flags; classify does it all. */
 static const uint64_t no_filter[POLISI__FILTER_WORDS];
-static const polisi__prefilter pass_all = {no_filter, candidate_marks};
+static const polisi__prefilter pass_all = {no_filter, candidate_marks, no_kind_flag_wake};
 
 polisi_status polisi__scan(polisi__doc *doc, const char *text, size_t len,
                            const polisi_allocator *alloc) {
