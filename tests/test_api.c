@@ -561,6 +561,88 @@ static void test_entity_accessors(void **state)
     polisi_extractor_free(ex);
 }
 
+/* Every field of every type, asked of an entity of each type: a type's own
+ * string fields (polisi.h's list of fields) match its JSON and are set
+ * here, but for those this text has no value for; every other field of
+ * the type, and a field out of range, reads as absent. */
+static const char ALL_TYPES[] =
+    "Kapolres Bogor AKBP Iman Imanuddin, S.H., S.I.K. mengatakan pada Senin (12/3/2024) "
+    "pukul 10.00 WIB di Mapolres Bogor.";
+
+#define F(f) ((uint64_t)1 << POLISI_FIELD_##f)
+static const uint64_t type_strings[POLISI_PERSON + 1] = {
+    [POLISI_RANK] = F(CODE) | F(NAME) | F(FORCE) | F(GROUP) | F(CORPS),
+    [POLISI_TITLE] = F(CODE) | F(POSITION) | F(CATEGORY) | F(MEANING),
+    [POLISI_UNIT] = F(LEVEL) | F(KIND) | F(PLACE) | F(CANONICAL),
+    [POLISI_POSITION] = F(CODE) | F(FORCE) | F(UNIT) | F(ACTING),
+    [POLISI_DATE] = F(VALUE) | F(END_VALUE) | F(WEEKDAY),
+    [POLISI_TIME] = F(VALUE) | F(END_VALUE) | F(ZONE) | F(UTC_OFFSET),
+    [POLISI_PERSON] = F(NAME) | F(POSITION) | F(UNIT) | F(DISPLAY) | F(RANK),
+};
+static const uint64_t type_ints[POLISI_PERSON + 1] = {
+    [POLISI_RANK] = F(GRADE) | F(RETIRED),
+    [POLISI_DATE] = F(WEEKDAY_OK),
+};
+/* The fields ALL_TYPES has no value for. */
+static const uint64_t type_absent[POLISI_PERSON + 1] = {
+    [POLISI_RANK] = F(CORPS),
+    [POLISI_POSITION] = F(ACTING),
+    [POLISI_DATE] = F(END_VALUE),
+    [POLISI_TIME] = F(END_VALUE),
+};
+
+static void test_every_field(void **state)
+{
+    (void)state;
+    polisi_extractor *ex = new_extractor();
+    polisi_result *r = extract(ex, ALL_TYPES, strlen(ALL_TYPES), NULL);
+    const char *json = NULL;
+    size_t json_len = 0;
+    assert_int_equal(polisi_result_json(r, NULL, 0, POLISI_JSON_ENTITIES_ONLY, &json, &json_len),
+                     POLISI_OK);
+    uint64_t seen[POLISI_PERSON + 1] = {0};
+    for (size_t i = 0; i < polisi_result_count(r); i++) {
+        const polisi_entity *e = polisi_result_entity(r, i);
+        polisi_type t = polisi_entity_type(e);
+        assert_true(t >= POLISI_RANK && t <= POLISI_PERSON);
+        for (int f = -1; f <= (int)POLISI_FIELD_COUNT; f++) {
+            int own = f >= 0 && f < (int)POLISI_FIELD_COUNT;
+            uint64_t bit = own ? (uint64_t)1 << f : 0;
+            const char *s = polisi_entity_string(e, (polisi_field)f);
+            if (!(type_strings[t] & bit)) {
+                assert_null(s);
+            } else if (s) {
+                seen[t] |= bit;
+                char pair[256]; /* "field":"value", as in the JSON (no escapes here) */
+                snprintf(pair, sizeof pair, "\"%s\":\"%s\"", polisi_field_name((polisi_field)f), s);
+                assert_non_null(strstr(json, pair));
+            }
+            int v = 0;
+            polisi_status st = polisi_entity_int(e, (polisi_field)f, &v);
+            if (type_ints[t] & bit) {
+                assert_int_equal(st, POLISI_OK);
+                seen[t] |= bit;
+            } else {
+                assert_int_equal(st, POLISI_ERR_NO_FIELD);
+            }
+            if (f != POLISI_FIELD_TITLES || t != POLISI_PERSON) {
+                assert_int_equal(polisi_entity_list_count(e, (polisi_field)f), 0);
+                assert_null(polisi_entity_list_item(e, (polisi_field)f, 0));
+            }
+        }
+    }
+    for (int t = POLISI_RANK; t <= POLISI_PERSON; t++) {
+        assert_true(count_of(r, (polisi_type)t) > 0);
+        assert_int_equal(seen[t], (type_strings[t] | type_ints[t]) & ~type_absent[t]);
+    }
+    const polisi_entity *p = need(r, POLISI_PERSON, "in ALL_TYPES");
+    assert_int_equal(polisi_entity_list_count(p, POLISI_FIELD_TITLES), 2);
+    assert_string_equal(polisi_entity_list_item(p, POLISI_FIELD_TITLES, 1), "S.I.K.");
+    polisi_result_free(r);
+    polisi_extractor_free(ex);
+}
+#undef F
+
 /* A NUL byte is just a byte: both ranks, with their offsets. */
 static void test_nul_bytes(void **state)
 {
@@ -1135,6 +1217,7 @@ int main(void)
         cmocka_unit_test(test_ref_date_effect),
         cmocka_unit_test(test_call_types),
         cmocka_unit_test(test_entity_accessors),
+        cmocka_unit_test(test_every_field),
         cmocka_unit_test(test_nul_bytes),
         cmocka_unit_test(test_list_accessors),
         cmocka_unit_test(test_json),
