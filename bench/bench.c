@@ -24,6 +24,9 @@
  *   - peak RSS of the process (getrusage), corpus included;
  *   - with --per-type, extract with one entity type at a time (persons need
  *     every recognizer, so "person" runs them all).
+ *
+ * With --passes N it times nothing: N passes of the extract case, for a
+ * profiler to count (bench/cycle_estimate.py).
  */
 #define _POSIX_C_SOURCE 200809L
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -587,6 +590,7 @@ typedef struct {
     int peer;
     size_t limit;
     unsigned types;
+    int passes; /* --passes: no timing, this many passes of extract */
 } settings;
 
 static void usage(FILE *out)
@@ -604,13 +608,18 @@ static void usage(FILE *out)
           "  --per-type         also measure each entity type alone\n"
           "  --no-peer          skip the PCRE2-JIT rank alternation\n"
           "  --json             one JSON object instead of the table\n"
+          "  --passes N         time nothing: N passes of extract over the corpus, then\n"
+          "                     exit (for profilers: bench/cycle_estimate.py)\n"
           "  -h, --help         this help\n",
           out);
 }
 
 static void parse_args(int argc, char **argv, settings *s)
 {
-    enum { O_RUNS = 256, O_MIN, O_THREADS, O_CREATE, O_LIMIT, O_TYPES, O_PER, O_NOPEER, O_JSON };
+    enum {
+        O_RUNS = 256, O_MIN, O_THREADS, O_CREATE, O_LIMIT, O_TYPES, O_PER, O_NOPEER, O_JSON,
+        O_PASSES
+    };
     static const struct option lo[] = {
         {"runs", required_argument, NULL, O_RUNS},
         {"min-time", required_argument, NULL, O_MIN},
@@ -621,6 +630,7 @@ static void parse_args(int argc, char **argv, settings *s)
         {"per-type", no_argument, NULL, O_PER},
         {"no-peer", no_argument, NULL, O_NOPEER},
         {"json", no_argument, NULL, O_JSON},
+        {"passes", required_argument, NULL, O_PASSES},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -639,6 +649,7 @@ static void parse_args(int argc, char **argv, settings *s)
         case O_PER: s->per_type = 1; break;
         case O_NOPEER: s->peer = 0; break;
         case O_JSON: s->json = 1; break;
+        case O_PASSES: s->passes = atoi(optarg); break;
         case 'h': usage(stdout); exit(0);
         default: usage(stderr); exit(2);
         }
@@ -646,7 +657,7 @@ static void parse_args(int argc, char **argv, settings *s)
     if (optind < argc)
         s->corpus = argv[optind];
     if (s->runs < 1 || s->runs > MAX_RUNS || s->threads < 1 || s->threads > MAX_THREADS ||
-        s->creation_runs < 1 || s->min_time < 0)
+        s->creation_runs < 1 || s->min_time < 0 || s->passes < 0)
         die("an option is out of range%s", "");
 }
 
@@ -797,14 +808,34 @@ static void print_json(const report *r)
            r->creation, r->rss_kb);
 }
 
+/* --passes: the work of the "extract" case and nothing else, for a
+ * profiler to count. The difference between a run of 2 passes and one of 1
+ * is a pass without extractor creation or corpus loading. */
+static int passes_only(corpus *c, unsigned types, int passes)
+{
+    polisi_extractor *ex = make_extractor(types);
+    extract_job job = {c, ex, NULL, 0, 0};
+    check(polisi_call_options_new(ex, &job.call), "polisi_call_options_new");
+    for (int p = 0; p < passes; p++)
+        pass_extract(&job);
+    polisi_call_options_free(job.call);
+    polisi_extractor_free(ex);
+    for (size_t i = 0; i < c->n; i++)
+        free(c->docs[i].text);
+    free(c->docs);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static report rep;
     report *r = &rep;
     settings *s = &r->s;
-    *s = (settings){POLISI_BENCH_DEFAULT_CORPUS, 7, 0.25, 2, 20, 0, 0, 1, 0, POLISI_ALL_TYPES};
+    *s = (settings){POLISI_BENCH_DEFAULT_CORPUS, 7, 0.25, 2, 20, 0, 0, 1, 0, POLISI_ALL_TYPES, 0};
     parse_args(argc, argv, s);
     load_corpus(s->corpus, s->limit, &r->c);
+    if (s->passes > 0)
+        return passes_only(&r->c, s->types, s->passes);
     r->load_start = loadavg();
 
     polisi_options *opts;

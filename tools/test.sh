@@ -2,7 +2,8 @@
 # One command from a fresh clone to the whole test suite (CI runs this too):
 #   1. installs the dependencies (apt-get; see tools/deps.sh),
 #   2. a fresh RelWithDebInfo build with -Werror in build-test/, then ctest,
-#   3. the same with clang, Release, in build-clang/,
+#   3. the same with clang, Release, in build-clang/, with the benchmark
+#      (bench/) and its smoke tests,
 #   4. a fresh ASan + UBSan build in build-asan/, then ctest,
 #   5. the CLI and the unit tests of step 2 under valgrind,
 #   6. a ThreadSanitizer build in build-tsan/ running test_threads (built-in
@@ -41,8 +42,9 @@ build_and_test "$out/build-test" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
 step "build + ctest (clang, Release, -Werror): build-clang/"
 # The optimized build runs the AVX2 paths where the CPU has them; a second
-# compiler catches what the first does not warn about.
-CC=clang build_and_test "$out/build-clang" -DCMAKE_BUILD_TYPE=Release
+# compiler catches what the first does not warn about. The benchmark is
+# built here so that it keeps building and running as the library changes.
+CC=clang build_and_test "$out/build-clang" -DCMAKE_BUILD_TYPE=Release -DPOLISI_BUILD_BENCH=ON
 
 step "build + ctest (ASan + UBSan): build-asan/"
 build_and_test "$out/build-asan" -DCMAKE_BUILD_TYPE=Debug -DPOLISI_SANITIZE=ON
