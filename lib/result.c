@@ -170,16 +170,19 @@ static int key_cmp(const void *pa, const void *pb) {
  * (resolve_small sorts the entities themselves up to this many). */
 #define INSERTION_MAX 48
 
-static inline sort_key key_of(const polisi_entity *e, size_t i) {
-    sort_key k = {(uint64_t)e->start << 32 | (uint32_t)~e->end,
-                  (uint64_t)(uint8_t)~e->type << 32 | (uint32_t)i};
-    return k;
-}
-
 /* The order of an entity among others, the index aside: equal ones keep
  * the order they are in. */
 static inline sort_key order_of(const polisi_entity *e) {
-    sort_key k = {(uint64_t)e->start << 32 | (uint32_t)~e->end, (uint64_t)(e->type ^ 0xFFu)};
+    sort_key k = {(uint64_t)e->start << 32 | (uint32_t)~e->end, (uint64_t)(uint8_t)~e->type};
+    return k;
+}
+
+/* The same with the entity's index i below the type: a total order, so
+ * that qsort, which is not stable, keeps equal entities in the order they
+ * were added. */
+static inline sort_key key_of(const polisi_entity *e, size_t i) {
+    sort_key k = order_of(e);
+    k.rest = k.rest << 32 | (uint32_t)i;
     return k;
 }
 
