@@ -121,8 +121,10 @@ static inline uint64_t load_le64(const char *s, size_t n) { /* n <= 8, zero-padd
     return v;
 }
 
+#define HASH_MUL_HI 0xC2B2AE3D27D4EB4Fu
+#define HASH_MUL 0x9E3779B97F4A7C15u
 static inline uint64_t hash_step(uint64_t h, uint64_t lo, uint64_t hi) {
-    return (h ^ lo ^ hi * 0xC2B2AE3D27D4EB4Fu) * 0x9E3779B97F4A7C15u;
+    return (h ^ lo ^ hi * HASH_MUL_HI) * HASH_MUL;
 }
 
 /* The hash of a key of at most 16 bytes given as its two zero-padded words. */
@@ -814,43 +816,67 @@ static inline void before_masks(const block_masks *m, unsigned pending, uint64_t
     out[1] = line;                /* 2 or 3 */
 }
 
+/* What the token loop reads for every token, copied to the stack once a
+ * call (scan_blocks_for): read from there by the stack pointer, with no
+ * register of their own. With the multipliers, the window and the filter's
+ * address as constants, gcc had too few registers for the loop: it rebuilt
+ * both multipliers (movabs) and the window's address (lea) and reloaded
+ * the filter pointer from the stack, every token; as memory operands they
+ * cost no instruction. */
+typedef struct token_tables {
+    uint64_t mul[2]; /* hash_step's: hash_short with these gives the same hash */
+    unsigned char window[32]; /* key_window */
+    /* By mark (the prefilter's marks, split): a token's last 8 bytes,
+     * classes (0), kind, flags and the padding (0), as one store; and its
+     * wake bits. */
+    uint64_t tail[POLISI__MARKS];
+    uint8_t wake[POLISI__MARKS];
+} token_tables;
+/* A token's key_len and group (0), and its tail, are stored 8 bytes each. */
+_Static_assert(offsetof(polisi__token, group) == offsetof(polisi__token, key_len) + 4 &&
+                   offsetof(polisi__token, classes) == offsetof(polisi__token, group) + 4 &&
+                   offsetof(polisi__token, kind) == offsetof(polisi__token, classes) + 4 &&
+                   offsetof(polisi__token, flags) == offsetof(polisi__token, kind) + 1 &&
+                   sizeof(polisi__token) == offsetof(polisi__token, classes) + 8,
+               "a token ends with key_len, group, classes, kind, flags and 2 bytes of padding");
+
 /* Writes the tokens of a block (plan->starts, plan->lasts) from t on, and
  * their wake bytes from wake on; returns the token after the last. keys:
  * the block's keys; marks_at: mark_bytes' output. Keys of 16 bytes or more
  * only where `long_keys` (a constant where this is inlined). */
 __attribute__((always_inline)) static inline polisi__token *
 take_tokens(polisi__token *t, uint8_t *wake, const char *keys, size_t base,
-            const block_plan *plan, const uint8_t marks_at[128], const uint32_t *marks,
+            const block_plan *plan, const uint8_t marks_at[128], const token_tables *tt,
             const uint64_t *filter, int long_keys) {
     const uint8_t *shape_at = marks_at, *before_at = marks_at + 64;
     for (uint64_t starts = plan->starts, lasts = plan->lasts; starts;
          starts &= starts - 1, lasts &= lasts - 1) {
         size_t b = (size_t)__builtin_ctzll(starts), l = (size_t)__builtin_ctzll(lasts);
-        unsigned len = (unsigned)(l + 1 - b);
+        size_t len = l + 1 - b; /* < 64, 64 bits wide: the store of len_group needs no extension */
         uint32_t hash;
-        /* key_window + 16 - len, from b and l: one subtraction fewer */
-        if (!long_keys || len < 16)
-            hash = hash_window16(_mm_loadu_si128((const __m128i *)(const void *)(keys + b)),
-                                 key_window + 15 + b - l);
-        else
+        if (!long_keys || len < 16) {
+            /* key_window + 16 - len, from b and l: one subtraction fewer */
+            __m128i key = _mm_and_si128(
+                _mm_loadu_si128((const __m128i *)(const void *)(keys + b)),
+                _mm_loadu_si128((const __m128i *)(const void *)(tt->window + 15 + b - l)));
+            uint64_t lo = (uint64_t)_mm_cvtsi128_si64(key);
+            uint64_t hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(key, key));
+            hash = (uint32_t)((lo ^ hi * tt->mul[0]) * tt->mul[1] >> 32); /* hash_short */
+        } else {
             hash = polisi__hash(keys + b, len);
-        uint32_t v = marks[shape_at[l + 1] | before_at[b]]; /* l < 63 */
+        }
+        unsigned mark = shape_at[l + 1] | before_at[b]; /* l < 63 */
         uint32_t start = (uint32_t)(base + b);
         t->start = start;
-        t->end = start + len;
+        t->end = start + (uint32_t)len;
         t->key = start;
         t->hash = hash;
-        t->key_len = len;
-        t->group = 0;
-        t->classes = 0;
-        /* kind, then flags: one store (x86 is little-endian) */
-        _Static_assert(offsetof(polisi__token, flags) == offsetof(polisi__token, kind) + 1,
-                       "flags follows kind");
-        uint16_t kind_flags = (uint16_t)v;
-        memcpy(&t->kind, &kind_flags, 2);
+        uint64_t len_group = len; /* group 0 */
+        memcpy(&t->key_len, &len_group, 8);
+        memcpy(&t->classes, &tt->tail[mark], 8);
         t++;
         uint32_t h = hash >> POLISI__FILTER_SHIFT;
-        *wake++ = (uint8_t)(v >> 16 | ((filter[h / 64] >> (h % 64) & 1) << 7));
+        *wake++ = (uint8_t)(tt->wake[mark] | ((filter[h / 64] >> (h % 64) & 1) << 7));
     }
     return t;
 }
@@ -872,8 +898,16 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
     size_t base = sc->pos;
     unsigned newlines = (unsigned)sc->newlines, pending = sc->pending;
     const uint64_t *filter = sc->pf->filter;
-    uint32_t marks[POLISI__MARKS]; /* on the stack: addressed without a register */
-    memcpy(marks, sc->pf->marks, sizeof marks);
+    token_tables tt; /* every byte written below: no memset */
+    tt.mul[0] = HASH_MUL_HI;
+    tt.mul[1] = HASH_MUL;
+    memcpy(tt.window, key_window, sizeof tt.window);
+    for (unsigned i = 0; i < POLISI__MARKS; i++) {
+        uint32_t v = sc->pf->marks[i];
+        tt.tail[i] = (uint64_t)(uint16_t)v << 32; /* kind, flags (little-endian) */
+        tt.wake[i] = (uint8_t)(v >> 16);
+    }
+    __asm__("" : "+m"(tt)); /* unknown to the compiler: read from memory (token_tables) */
     unsigned char last[64 + 16]; /* the text's last bytes, then NULs */
     while (base < sc->len) {
         if (tokens_reserve(doc, 64))
@@ -915,9 +949,9 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
         run &= run >> 2;
         run &= run >> 4;
         if (__builtin_expect((run & run >> 8) != 0, 0))
-            t = take_tokens(t, wake, keys, base, &plan, marks_at, marks, filter, 1);
+            t = take_tokens(t, wake, keys, base, &plan, marks_at, &tt, filter, 1);
         else
-            t = take_tokens(t, wake, keys, base, &plan, marks_at, marks, filter, 0);
+            t = take_tokens(t, wake, keys, base, &plan, marks_at, &tt, filter, 0);
         /* the white space after the last token comes before the next one */
         unsigned end = plan.end;
         if (plan.lasts) {
