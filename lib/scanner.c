@@ -849,23 +849,25 @@ take_tokens(polisi__token *t, uint8_t *wake, const char *keys, size_t base,
             const block_plan *plan, const uint8_t marks_at[128], const token_tables *tt,
             const uint64_t *filter, int long_keys) {
     const uint8_t *shape_at = marks_at, *before_at = marks_at + 64;
-    for (uint64_t starts = plan->starts, lasts = plan->lasts; starts;
-         starts &= starts - 1, lasts &= lasts - 1) {
-        size_t b = (size_t)__builtin_ctzll(starts), l = (size_t)__builtin_ctzll(lasts);
-        size_t len = l + 1 - b; /* < 64, 64 bits wide: the store of len_group needs no extension */
+    /* The tokens' ends (the bytes after them: no token ends at byte 63),
+     * rather than their last bytes: one addition fewer a token. */
+    for (uint64_t starts = plan->starts, ends = plan->lasts << 1; starts;
+         starts &= starts - 1, ends &= ends - 1) {
+        size_t b = (size_t)__builtin_ctzll(starts), e = (size_t)__builtin_ctzll(ends);
+        size_t len = e - b; /* < 64, 64 bits wide: the store of len_group needs no extension */
         uint32_t hash;
         if (!long_keys || len < 16) {
-            /* key_window + 16 - len, from b and l: one subtraction fewer */
+            /* key_window + 16 - len, from b and e: one subtraction fewer */
             __m128i key = _mm_and_si128(
                 _mm_loadu_si128((const __m128i *)(const void *)(keys + b)),
-                _mm_loadu_si128((const __m128i *)(const void *)(tt->window + 15 + b - l)));
+                _mm_loadu_si128((const __m128i *)(const void *)(tt->window + 16 + b - e)));
             uint64_t lo = (uint64_t)_mm_cvtsi128_si64(key);
             uint64_t hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(key, key));
             hash = (uint32_t)((lo ^ hi * tt->mul[0]) * tt->mul[1] >> 32); /* hash_short */
         } else {
             hash = polisi__hash(keys + b, len);
         }
-        unsigned mark = shape_at[l + 1] | before_at[b]; /* l < 63 */
+        unsigned mark = shape_at[e] | before_at[b]; /* e < 64 */
         uint32_t start = (uint32_t)(base + b);
         t->start = start;
         t->end = start + (uint32_t)len;
@@ -875,8 +877,13 @@ take_tokens(polisi__token *t, uint8_t *wake, const char *keys, size_t base,
         memcpy(&t->key_len, &len_group, 8);
         memcpy(&t->classes, &tt->tail[mark], 8);
         t++;
-        uint32_t h = hash >> POLISI__FILTER_SHIFT;
-        *wake++ = (uint8_t)(tt->wake[mark] | ((filter[h / 64] >> (h % 64) & 1) << 7));
+        /* The filter's bit hash >> POLISI__FILTER_SHIFT: its word, and its
+         * place in the word from the hash rotated (one rorx with BMI2, where
+         * a shift would need a copy of the hash first). */
+        _Static_assert(POLISI__FILTER_SHIFT == 16, "the rotation moves bit 16 to bit 0");
+        uint32_t rotated = hash >> 16 | hash << 16;
+        uint64_t word = filter[hash >> (POLISI__FILTER_SHIFT + 6)];
+        *wake++ = (uint8_t)(tt->wake[mark] | ((word >> (rotated % 64) & 1) << 7));
     }
     return t;
 }
@@ -979,12 +986,21 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
     return (long)(base - first);
 }
 
+/* gcc's SLP vectorizer builds a token's start, end, key and hash in a
+ * vector register and stores them as one: six instructions where four
+ * stores and the addition of the end take five. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define NO_SLP __attribute__((optimize("no-tree-slp-vectorize")))
+#else
+#define NO_SLP
+#endif
+
 /* scan_blocks_for twice: for any x86-64 (SSE2), and for CPUs with AVX2 and
  * BMI2, whose three-operand shifts and bit instructions the per-token steps
  * need fewer registers with (checked at run time: scan.avx2). */
 static long scan_blocks(scan *sc) { return scan_blocks_for(sc, 0); }
 #if POLISI__AVX2
-__attribute__((target("avx2,bmi,bmi2,popcnt"))) static long scan_blocks_avx2(scan *sc) {
+__attribute__((target("avx2,bmi,bmi2,popcnt"))) NO_SLP static long scan_blocks_avx2(scan *sc) {
     return scan_blocks_for(sc, 1);
 }
 #endif
