@@ -154,7 +154,6 @@ typedef struct scan {
     unsigned pending; /* flags for the next token */
     int newlines;     /* line breaks since the last token */
     int avx2;         /* the CPU has AVX2 and BMI2: scan_blocks_avx2 */
-    size_t stop;      /* where scan_blocks stopped: scan_one's up to there */
 } scan;
 
 /* Which of a document's arrays are in doc->block. */
@@ -888,11 +887,13 @@ take_tokens(polisi__token *t, uint8_t *wake, const char *keys, size_t base,
     return t;
 }
 
+static int scan_bytes_to(scan *sc, size_t stop);
+
 /* Scans 64 bytes at a time from sc->pos to the end of the text: the tokens
  * that lie wholly in a block, then the next block from the end of the
  * last. A block is read with 16 bytes beyond it, so the last 80 bytes are
- * read from a copy. Stops at a non-ASCII byte, and at a word that fills a
- * block: scan_one takes the bytes from sc->pos up to and with sc->stop.
+ * read from a copy. At a non-ASCII byte, and at a word that fills a
+ * block, scan_one takes the bytes up to and with it; then blocks again.
  * Returns the bytes consumed, or -1 when out of memory.
  *
  * Every token, word or punctuation, takes the same branch-free steps: a
@@ -971,10 +972,20 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
                 pending = POLISI__TF_SPACE_BEFORE;
         }
         doc->ntoks = (size_t)(t - doc->toks);
-        if (end == 0 || plan.limit < 64) { /* scan_one's turn: the word or the byte */
-            sc->stop = base + (plan.limit < 64 ? plan.limit : 0);
-            base += end;
-            break;
+        if (end == 0 || plan.limit < 64) {
+            /* scan_one's turn: the word or the byte, then blocks again,
+             * here rather than after a return: the tables above are made
+             * once a document, not once a non-ASCII character */
+            size_t stop = base + (plan.limit < 64 ? plan.limit : 0);
+            sc->pending = pending;
+            sc->newlines = (int)newlines;
+            sc->pos = base + end; /* <= stop: at a block's first byte or before its limit */
+            if (scan_bytes_to(sc, stop))
+                return -1;
+            base = sc->pos;
+            pending = sc->pending;
+            newlines = (unsigned)sc->newlines;
+            continue;
         }
         base += end;
     }
@@ -1154,6 +1165,16 @@ static int scan_one(scan *sc) {
     }
 }
 
+/* scan_one from sc->pos up to and with the byte at stop (and not past the
+ * text). A call of its own: the block loop that calls it keeps its
+ * registers. */
+__attribute__((noinline)) static int scan_bytes_to(scan *sc, size_t stop) {
+    while (sc->pos <= stop && sc->pos < sc->len)
+        if (scan_one(sc))
+            return -1;
+    return 0;
+}
+
 /* How scan_text goes: a byte at a time, or 64 bytes at a time where it can
  * (their masks with AVX2 where the CPU has it, or not). */
 enum { PATH_BYTES, PATH_BLOCKS_SSE2, PATH_BLOCKS_BEST };
@@ -1210,27 +1231,21 @@ static polisi_status scan_text(polisi__doc *doc, const char *text, size_t len,
     int blocks = path != PATH_BYTES;
 #endif
     scan sc = {doc, pf, (const unsigned char *)text, len, 0, 0, 0,
-               path == PATH_BLOCKS_BEST && cpu_has_avx2(), 0};
-    while (sc.pos < len) {
-        sc.stop = sc.pos;
+               path == PATH_BLOCKS_BEST && cpu_has_avx2()};
 #if defined(__SSE2__)
-        if (blocks) {
+    if (blocks) { /* the whole text: blocks, and scan_one where they stop */
 #if POLISI__AVX2
-            long n = sc.avx2 ? scan_blocks_avx2(&sc) : scan_blocks(&sc);
+        long n = sc.avx2 ? scan_blocks_avx2(&sc) : scan_blocks(&sc);
 #else
-            long n = scan_blocks(&sc);
+        long n = scan_blocks(&sc);
 #endif
-            if (n < 0)
-                return POLISI_ERR_NOMEM;
-        }
-#endif
-        /* The tokens up to and with the byte the blocks stopped at (a
-         * non-ASCII byte, or the start of a word longer than a block), a
-         * byte at a time; then blocks again. */
-        while (sc.pos <= sc.stop && sc.pos < len)
-            if (scan_one(&sc))
-                return POLISI_ERR_NOMEM;
+        if (n < 0)
+            return POLISI_ERR_NOMEM;
     }
+#endif
+    /* a byte at a time: the whole text (PATH_BYTES), or nothing */
+    if (scan_bytes_to(&sc, len))
+        return POLISI_ERR_NOMEM;
     if (keys_reserve(doc, KEY_SLACK))
         return POLISI_ERR_NOMEM;
     memset(doc->keys + doc->keys_len, 0, KEY_SLACK);
