@@ -867,6 +867,10 @@ take_tokens(polisi__token *t, uint8_t *wake, const char *keys, size_t base,
             hash = polisi__hash(keys + b, len);
         }
         unsigned mark = shape_at[e] | before_at[b]; /* e < 64 */
+        /* Four plain stores: CMakeLists.txt builds this file without gcc's
+         * SLP vectorizer, which assembled them in a vector register first
+         * (six instructions, where the stores and the end's addition take
+         * five). */
         uint32_t start = (uint32_t)(base + b);
         t->start = start;
         t->end = start + (uint32_t)len;
@@ -997,21 +1001,12 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
     return (long)(base - first);
 }
 
-/* gcc's SLP vectorizer builds a token's start, end, key and hash in a
- * vector register and stores them as one: six instructions where four
- * stores and the addition of the end take five. */
-#if defined(__GNUC__) && !defined(__clang__)
-#define NO_SLP __attribute__((optimize("no-tree-slp-vectorize")))
-#else
-#define NO_SLP
-#endif
-
 /* scan_blocks_for twice: for any x86-64 (SSE2), and for CPUs with AVX2 and
  * BMI2, whose three-operand shifts and bit instructions the per-token steps
  * need fewer registers with (checked at run time: scan.avx2). */
 static long scan_blocks(scan *sc) { return scan_blocks_for(sc, 0); }
 #if POLISI__AVX2
-__attribute__((target("avx2,bmi,bmi2,popcnt"))) NO_SLP static long scan_blocks_avx2(scan *sc) {
+__attribute__((target("avx2,bmi,bmi2,popcnt"))) static long scan_blocks_avx2(scan *sc) {
     return scan_blocks_for(sc, 1);
 }
 #endif
