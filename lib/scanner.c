@@ -296,6 +296,14 @@ static int decode(const scan *sc, utf8proc_int32_t *cp) {
     return n > 0 ? (int)n : -1;
 }
 
+/* The length of the run of ASCII letters and digits at p (at most avail). */
+static size_t word_run(const unsigned char *p, size_t avail) {
+    size_t n = 0;
+    while (n < avail && word_byte[p[n]])
+        n++;
+    return n;
+}
+
 /* A run of ASCII letters and digits of a word. */
 typedef struct word_state {
     unsigned seen;   /* LETTER_* */
@@ -308,9 +316,6 @@ static int ascii_run(scan *sc, word_state *ws) {
     polisi__doc *doc = sc->doc;
     const unsigned char *s = sc->s;
     size_t pos = sc->pos, len = sc->len;
-    /* A key never holds more ASCII bytes than the text has left. */
-    if (keys_reserve(doc, len - pos))
-        return -1;
     if (ws->first_upper < 0) { /* the run's first letter, after any digits */
         for (size_t q = pos; q < len && word_byte[s[q]]; q++) {
             unsigned bits = word_byte[s[q]] >> 8;
@@ -320,17 +325,25 @@ static int ascii_run(scan *sc, word_state *ws) {
             }
         }
     }
-    char *k = doc->keys + doc->keys_len, *k0 = k;
+    /* Room for 64 key bytes at a time, not for all the text left (which a
+     * key cannot outgrow): that moved the keys out of the document's first
+     * block for a word early in a text. */
     unsigned seen = 0;
-    for (; pos < len; pos++) {
-        unsigned w = word_byte[s[pos]];
-        if (!w)
-            break;
-        *k++ = (char)(unsigned char)w;
-        seen |= w;
+    for (size_t stop = pos; pos == stop && pos < len;) {
+        stop = len - pos < 64 ? len : pos + 64;
+        if (keys_reserve(doc, stop - pos))
+            return -1;
+        char *k = doc->keys + doc->keys_len, *k0 = k;
+        for (; pos < stop; pos++) {
+            unsigned w = word_byte[s[pos]];
+            if (!w)
+                break;
+            *k++ = (char)(unsigned char)w;
+            seen |= w;
+        }
+        doc->keys_len += (size_t)(k - k0);
     }
     ws->seen |= seen >> 8;
-    doc->keys_len += (size_t)(k - k0);
     sc->pos = pos;
     return 0;
 }
@@ -1019,16 +1032,28 @@ static int scan_ascii_word(scan *sc) {
     polisi__doc *doc = sc->doc;
     const unsigned char *s = sc->s;
     size_t start = sc->pos, len = sc->len;
-    if (tokens_reserve(doc, 1) || keys_reserve(doc, len - start))
+    if (tokens_reserve(doc, 1))
         return -1;
-    char *k = doc->keys + doc->keys_len;
+    /* The keys get room for what is written, not for all the text left:
+     * that moved them out of the document's first block (a malloc, a copy
+     * and a free) for most texts with a non-ASCII byte before their last
+     * eighth. */
     ascii_word w;
+    int got = 0;
 #if defined(__SSE2__)
-    /* 16 bytes are read and written: only where the text and the keys
-     * (reserved above for len - start bytes) have them */
-    if (len - start < 16 || !read_word16(s + start, k, &w))
+    /* 16 bytes are read and written: only where the text has them */
+    if (len - start >= 16) {
+        if (keys_reserve(doc, 16))
+            return -1;
+        got = read_word16(s + start, doc->keys + doc->keys_len, &w);
+    }
 #endif
-        read_word(s + start, len - start, k, &w);
+    if (!got) { /* near the text's end, or a word of 16 bytes or more */
+        size_t n = word_run(s + start, len - start);
+        if (keys_reserve(doc, n))
+            return -1;
+        read_word(s + start, n, doc->keys + doc->keys_len, &w);
+    }
     size_t pos = start + w.end;
     if (pos < len && s[pos] >= 0x80)
         return scan_word(sc); /* the word may go on: nothing is kept yet */
