@@ -692,10 +692,9 @@ AVX2_FN static inline __m256i byte_between32(__m256i c, __m256i lo, __m256i hi) 
 AVX2_FN static inline uint64_t mask32(__m256i m, int k) {
     return (uint64_t)(uint32_t)_mm256_movemask_epi8(m) << (32 * k);
 }
-AVX2_FN static void classify_block_avx2(const unsigned char *p, int next_lf, block_masks *m,
-                                        char *k) {
+AVX2_FN static void classify_block_avx2(const unsigned char *p, block_masks *m, char *k) {
     const __m256i *K = avx2_consts();
-    uint64_t letters = 0, small = 0, digits = 0, gap = 0, nl = 0, cr = 0, high = 0;
+    uint64_t letters = 0, small = 0, digits = 0, gap = 0, lines = 0, high = 0;
     for (int i = 0; i < 2; i++) {
         __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * i));
         __m256i letter = byte_between32(_mm256_or_si256(c, K[K_BIT5]), K[K_BEFORE_A], K[K_AFTER_Z]);
@@ -708,12 +707,16 @@ AVX2_FN static void classify_block_avx2(const unsigned char *p, int next_lf, blo
                                                       _mm256_cmpeq_epi8(c, _mm256_setzero_si256())),
                                       byte_between32(c, K[K_BEFORE_TAB], K[K_AFTER_CR])),
                       i);
-        nl |= mask32(_mm256_cmpeq_epi8(c, K[K_LF]), i);
-        cr |= mask32(_mm256_cmpeq_epi8(c, K[K_CR]), i);
+        /* line breaks: LF, and CR but where LF follows (the 32 bytes from
+         * the next one: one mask, where LF's and CR's took two and the
+         * shifts of line_breaks) */
+        __m256i next = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * i + 1));
+        __m256i lone_cr = _mm256_andnot_si256(_mm256_cmpeq_epi8(next, K[K_LF]),
+                                              _mm256_cmpeq_epi8(c, K[K_CR]));
+        lines |= mask32(_mm256_or_si256(_mm256_cmpeq_epi8(c, K[K_LF]), lone_cr), i);
         high |= mask32(c, i);
     }
-    *m = (block_masks){letters | digits, letters & ~small, letters & small, gap,
-                       line_breaks(nl, cr, next_lf), high};
+    *m = (block_masks){letters | digits, letters & ~small, letters & small, gap, lines, high};
 }
 /* The 64 bits of m as 64 bytes, two vectors of 32: `value` where a bit is
  * set, else 0. One broadcast of m serves both. */
@@ -750,16 +753,15 @@ AVX2_FN static void mark_bytes_avx2(const uint64_t m[5], uint8_t out[128]) {
 
 /* avx2 is a constant where this is inlined (scan_blocks_for). */
 static inline void classify_block(int avx2, const unsigned char *p, block_masks *m, char *k) {
-    int next_lf = p[64] == '\n';
 #if POLISI__AVX2
     if (avx2) {
-        classify_block_avx2(p, next_lf, m, k);
+        classify_block_avx2(p, m, k);
         return;
     }
 #else
     (void)avx2;
 #endif
-    classify_block_sse2(p, next_lf, m, k);
+    classify_block_sse2(p, p[64] == '\n', m, k);
 }
 
 /* mark_bytes_avx2 or mark_bytes_sse2; avx2 is a constant where this is
@@ -962,7 +964,7 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
             before_at[b] = (uint8_t)(newlines > 1 ? MARK_BEFORE_ODD | MARK_BEFORE_LINE
                                                   : MARK_BEFORE_LINE);
         }
-        polisi__token *t = doc->toks + doc->ntoks;
+        polisi__token *t0 = doc->toks + doc->ntoks, *t = t0;
         /* In locals: the stores of bytes below may alias anything in memory */
         uint8_t *wake = doc->wake + doc->ntoks;
         const char *keys = doc->keys + base; /* the block's keys: its bytes lowered */
@@ -988,7 +990,7 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
             if (end > 0)
                 pending = POLISI__TF_SPACE_BEFORE;
         }
-        doc->ntoks = (size_t)(t - doc->toks);
+        doc->ntoks += (size_t)(t - t0); /* a popcount: doc->toks is not read again */
         if (end == 0 || plan.limit < 64) {
             /* scan_one's turn: the word or the byte, then blocks again,
              * here rather than after a return: the tables above are made
