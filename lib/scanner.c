@@ -537,7 +537,7 @@ static inline int read_word16(const unsigned char *p, char *k, ascii_word *w) {
  * unsure of (a non-ASCII byte, a word reaching the end of the block) is left
  * to scan_one. */
 typedef struct block_masks {
-    uint64_t word, upper, lower, gap, lines, high;
+    uint64_t word, upper, lower, digits, gap, lines, high;
 } block_masks;
 
 static inline __m128i byte_is(__m128i c, char b) { return _mm_cmpeq_epi8(c, _mm_set1_epi8(b)); }
@@ -582,7 +582,7 @@ static inline uint64_t carry_from_starts(uint64_t set, uint64_t starts) {
  * the byte after them as "a capital first and no capital", which no word
  * is (no word ends there: the punctuation byte is no part of one). */
 static inline word_ends shape_at_ends(const block_masks *m, uint64_t starts, uint64_t punct) {
-    uint64_t word = m->word, digits = word & ~(m->upper | m->lower);
+    uint64_t word = m->word, digits = m->digits;
     /* The first letter of each word: its start, or the byte after its
      * leading digits; a capital there carries to the word's end. */
     uint64_t first = (carry_from_starts(digits, starts) & ~digits) | (starts & ~digits);
@@ -620,7 +620,7 @@ static void classify_block_sse2(const unsigned char *p, int next_lf, block_masks
         cr |= mask16(byte_is(c, '\r'), i);
         high |= mask16(c, i); /* the sign bits */
     }
-    *m = (block_masks){letters | digits, letters & ~small, letters & small, gap,
+    *m = (block_masks){letters | digits, letters & ~small, letters & small, digits, gap,
                        line_breaks(nl, cr, next_lf), high};
 }
 
@@ -662,20 +662,26 @@ static void mark_bytes_sse2(const uint64_t m[5], uint8_t out[128]) {
  * vpbroadcastb) in every block, where a compare reads it from memory at no
  * cost. */
 enum {
-    K_BIT5, K_BEFORE_A, K_AFTER_Z, K_BEFORE_0, K_AFTER_9, K_BEFORE_TAB, K_AFTER_CR, K_LF, K_CR,
-    K_BLANK, K_BITS, K_1, K_2, K_4, K_8, K_16, K_COUNT
+    K_BIT5, K_BEFORE_A, K_AFTER_Z, K_BEFORE_0, K_AFTER_9, K_GAP_OF_LOW4, K_LF, K_CR,
+    K_BITS, K_1, K_2, K_4, K_8, K_16, K_COUNT
 };
 #define R8(x) x, x, x, x, x, x, x, x
 #define R32(x) {R8(x), R8(x), R8(x), R8(x)}
 #define BITS8 1, 2, 4, 8, 16, 32, 64, 128
+/* By a byte's low 4 bits, the white space byte (but NUL) that has them;
+ * 0x80, which no ASCII byte is, where none has. */
+#define GAP16                                                                                \
+    ' ', 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, '\t', '\n', '\v', '\f', '\r', 0x80, 0x80
 static const uint8_t avx2_const_table[K_COUNT][32] __attribute__((aligned(32))) = {
     [K_BIT5] = R32(0x20),      [K_BEFORE_A] = R32('a' - 1), [K_AFTER_Z] = R32('z' + 1),
-    [K_BEFORE_0] = R32('0' - 1), [K_AFTER_9] = R32('9' + 1), [K_BEFORE_TAB] = R32('\t' - 1),
-    [K_AFTER_CR] = R32('\r' + 1), [K_LF] = R32('\n'),       [K_CR] = R32('\r'),
-    [K_BLANK] = R32(' '),      [K_BITS] = {BITS8, BITS8, BITS8, BITS8},
+    [K_BEFORE_0] = R32('0' - 1), [K_AFTER_9] = R32('9' + 1),
+    [K_GAP_OF_LOW4] = {GAP16, GAP16},
+    [K_LF] = R32('\n'),       [K_CR] = R32('\r'),
+    [K_BITS] = {BITS8, BITS8, BITS8, BITS8},
     [K_1] = R32(1),            [K_2] = R32(2),             [K_4] = R32(4),
     [K_8] = R32(8),            [K_16] = R32(16),
 };
+#undef GAP16
 #undef BITS8
 #undef R32
 #undef R8
@@ -703,10 +709,11 @@ AVX2_FN static void classify_block_avx2(const unsigned char *p, block_masks *m, 
         letters |= mask32(letter, i);
         small |= mask32(_mm256_slli_epi16(c, 2), i);
         digits |= mask32(byte_between32(c, K[K_BEFORE_0], K[K_AFTER_9]), i);
-        gap |= mask32(_mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(c, K[K_BLANK]),
-                                                      _mm256_cmpeq_epi8(c, _mm256_setzero_si256())),
-                                      byte_between32(c, K[K_BEFORE_TAB], K[K_AFTER_CR])),
-                      i);
+        /* white space: the byte that the table gives for its low 4 bits
+         * (pshufb gives 0 for a byte with bit 7 set, which is no white
+         * space), or NUL: four instructions where compares took seven */
+        __m256i blank = _mm256_cmpeq_epi8(_mm256_shuffle_epi8(K[K_GAP_OF_LOW4], c), c);
+        gap |= mask32(_mm256_or_si256(blank, _mm256_cmpeq_epi8(c, _mm256_setzero_si256())), i);
         /* line breaks: LF, and CR but where LF follows (the 32 bytes from
          * the next one: one mask, where LF's and CR's took two and the
          * shifts of line_breaks) */
@@ -716,11 +723,12 @@ AVX2_FN static void classify_block_avx2(const unsigned char *p, block_masks *m, 
         lines |= mask32(_mm256_or_si256(_mm256_cmpeq_epi8(c, K[K_LF]), lone_cr), i);
         high |= mask32(c, i);
     }
-    *m = (block_masks){letters | digits, letters & ~small, letters & small, gap, lines, high};
+    *m = (block_masks){letters | digits, letters & ~small, letters & small, digits, gap, lines,
+                       high};
 }
-/* The 64 bits of m as 64 bytes, two vectors of 32: `value` where a bit is
- * set, else 0. One broadcast of m serves both. */
-AVX2_FN static inline void bits_to_bytes(const __m256i *K, uint64_t m, __m256i value, __m256i out[2]) {
+/* The 64 bits of m as 64 bytes, two vectors of 32: K[value] where a bit
+ * is set, else 0. One broadcast of m serves both. */
+AVX2_FN static inline void bits_to_bytes(const __m256i *K, uint64_t m, int value, __m256i out[2]) {
     const __m256i bytes_0_3 = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
                                                2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
     const __m256i bytes_4_7 = _mm256_setr_epi8(4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5,
@@ -728,8 +736,11 @@ AVX2_FN static inline void bits_to_bytes(const __m256i *K, uint64_t m, __m256i v
     __m256i all = _mm256_set1_epi64x((long long)m);
     for (int k = 0; k < 2; k++) {
         __m256i x = _mm256_shuffle_epi8(all, k ? bytes_4_7 : bytes_0_3);
-        x = _mm256_cmpeq_epi8(_mm256_and_si256(x, K[K_BITS]), K[K_BITS]);
-        out[k] = _mm256_and_si256(x, value);
+        x = _mm256_and_si256(x, K[K_BITS]); /* the byte's bit, or 0 */
+        if (value == K_1) /* a constant: the smaller of it and 1, without a compare */
+            out[k] = _mm256_min_epu8(x, K[K_1]);
+        else
+            out[k] = _mm256_and_si256(_mm256_cmpeq_epi8(x, K[K_BITS]), K[value]);
     }
 }
 
@@ -741,7 +752,7 @@ AVX2_FN static void mark_bytes_avx2(const uint64_t m[5], uint8_t out[128]) {
     __m256i b[5][2];
     static const int value[5] = {K_1, K_2, K_4, K_8, K_16};
     for (int j = 0; j < 5; j++)
-        bits_to_bytes(K, m[j], K[value[j]], b[j]);
+        bits_to_bytes(K, m[j], value[j], b[j]);
     for (int k = 0; k < 2; k++) {
         __m256i shape = _mm256_or_si256(_mm256_or_si256(b[0][k], b[1][k]), b[2][k]);
         _mm256_storeu_si256((__m256i *)(void *)(out + 32 * k), shape);
