@@ -555,6 +555,11 @@ static inline unsigned count_bits(uint64_t x) {
     return n;
 }
 
+/* x rotated right by k, 0 < k < 64. */
+static inline uint64_t rotate_right(uint64_t x, unsigned k) {
+    return x >> k | x << (64 - k);
+}
+
 /* Bits 0..n-1 set, n <= 64, without a branch. */
 static inline uint64_t low_bits(unsigned n) {
     return (((uint64_t)1 << (n & 63)) - 1) | (0 - (uint64_t)(n >> 6));
@@ -573,9 +578,13 @@ typedef struct word_ends {
 } word_ends;
 
 /* The bits of `set` (within words) carried from each word's start to the
- * first byte of the word not in `set`, or to its end. */
+ * first byte of the word not in `set`, or to its end: the start's bit
+ * added to `set` (where the start is not in `set`, the sum only sets its
+ * bit: no carry). The other bits of `set` are left as they are: callers
+ * keep only the bytes they want. No carry reaches another word's start:
+ * the byte before one is no word byte. */
 static inline uint64_t carry_from_starts(uint64_t set, uint64_t starts) {
-    return set + (starts & set);
+    return set + starts;
 }
 
 /* starts: of the words; punct: the punctuation bytes, which are marked at
@@ -585,7 +594,7 @@ static inline word_ends shape_at_ends(const block_masks *m, uint64_t starts, uin
     uint64_t word = m->word, digits = m->digits;
     /* The first letter of each word: its start, or the byte after its
      * leading digits; a capital there carries to the word's end. */
-    uint64_t first = (carry_from_starts(digits, starts) & ~digits) | (starts & ~digits);
+    uint64_t first = carry_from_starts(digits, starts) & ~digits;
     word_ends e;
     e.cap = ((word + (first & m->upper)) & ~word) | punct << 1;
     e.no_lower = carry_from_starts(word & ~m->lower, starts) & ~word;
@@ -789,6 +798,41 @@ static inline void mark_bytes(int avx2, const uint64_t m[5], uint8_t out[128]) {
     mark_bytes_sse2(m, out);
 }
 
+#if POLISI__AVX2
+/* BMI's own: bzhi keeps all 64 bits for n = 64, tzcnt gives 64 for 0. Not
+ * always_inline, so that the functions that call them need no target of
+ * their own; inlined where the caller is scan_blocks_avx2. */
+__attribute__((target("bmi2"))) static inline uint64_t bzhi64(uint64_t x, unsigned n) {
+    return _bzhi_u64(x, n);
+}
+__attribute__((target("bmi"))) static inline unsigned tzcnt64(uint64_t x) {
+    return (unsigned)_tzcnt_u64(x);
+}
+#endif
+
+/* x & low_bits(n), n <= 64; bmi (a constant where inlined): in
+ * scan_blocks_avx2, one bzhi where low_bits takes four or five
+ * instructions. */
+__attribute__((always_inline)) static inline uint64_t keep_low(uint64_t x, unsigned n, int bmi) {
+#if POLISI__AVX2
+    if (bmi)
+        return bzhi64(x, n);
+#endif
+    (void)bmi;
+    return x & low_bits(n);
+}
+
+/* The index of the lowest bit set, or 64 for 0; one tzcnt with bmi, where
+ * gcc made `x ? ctz : 64` a branch with two paths. */
+__attribute__((always_inline)) static inline unsigned first_bit(uint64_t x, int bmi) {
+#if POLISI__AVX2
+    if (bmi)
+        return tzcnt64(x);
+#endif
+    (void)bmi;
+    return x ? (unsigned)__builtin_ctzll(x) : 64;
+}
+
 /* Which tokens of a block scan_blocks takes. */
 typedef struct block_plan {
     unsigned limit;        /* the first non-ASCII byte, or 64 */
@@ -799,12 +843,12 @@ typedef struct block_plan {
     unsigned end;          /* the bytes the block consumes */
 } block_plan;
 
-static inline void plan_block(const block_masks *m, block_plan *plan) {
-    unsigned limit = m->high ? (unsigned)__builtin_ctzll(m->high) : 64; /* ASCII before it */
-    uint64_t valid = low_bits(limit);
-    uint64_t punct = ~(m->word | m->gap) & valid;
+/* bmi: see keep_low */
+__attribute__((always_inline)) static inline void plan_block(const block_masks *m, block_plan *plan, int bmi) {
+    unsigned limit = first_bit(m->high, bmi); /* ASCII before it */
+    uint64_t punct = keep_low(~(m->word | m->gap), limit, bmi);
     uint64_t word_starts = m->word & ~(m->word << 1);
-    uint64_t starts = (word_starts | punct) & valid;
+    uint64_t starts = keep_low(word_starts | punct, limit, bmi);
     uint64_t lasts = (m->word & ~(m->word >> 1)) | punct;
     /* A token must end before the limit, and before byte 63: a word there
      * may go on in the next block (or in non-ASCII letters at the limit).
@@ -817,11 +861,12 @@ static inline void plan_block(const block_masks *m, block_plan *plan) {
     /* without a branch: about one block in five ends between words (gcc
      * made the conditional expression a branch, mispredicted in 1 block
      * in 6) */
-    unsigned last_start = 63 - (unsigned)__builtin_clzll((word_starts & low_bits(end_limit)) | 1);
+    unsigned last_start = 63 - (unsigned)__builtin_clzll(keep_low(word_starts, end_limit, bmi) | 1);
     unsigned crosses = 0u - (unsigned)((m->word << 1 >> end_limit) & 1); /* all ones or 0 */
     unsigned cut = end_limit ^ ((end_limit ^ last_start) & crosses);
-    *plan = (block_plan){limit, punct, word_starts, starts & low_bits(cut), lasts & low_bits(cut),
-                         (starts & ~low_bits(cut)) ? cut : limit};
+    uint64_t taken = keep_low(starts, cut, bmi);
+    *plan = (block_plan){limit, punct, word_starts, taken, keep_low(lasts, cut, bmi),
+                         taken != starts ? cut : limit};
 }
 
 /* What comes right before each token of a block, as two masks with a bit
@@ -947,21 +992,26 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
     }
     __asm__("" : "+m"(tt)); /* unknown to the compiler: read from memory (token_tables) */
     unsigned char last[64 + 16]; /* the text's last bytes, then NULs */
-    while (base < sc->len) {
-        if (tokens_reserve(doc, 64))
-            return -1;
+    /* The blocks from here on are read from `last`: one compare a block
+     * finds both them and the end of the text. */
+    const size_t copy_from = sc->len < sizeof last ? 0 : sc->len - sizeof last + 1;
+    for (;;) {
         const unsigned char *p = sc->s + base;
-        if (sc->len - base < sizeof last) {
+        if (base >= copy_from) {
+            if (base >= sc->len)
+                break;
             /* A block reads 80 bytes; the last ones are copied, and the NULs
              * after them read as the white space after the text. */
             memset(last, 0, sizeof last);
             memcpy(last, p, sc->len - base);
             p = last;
         }
+        if (tokens_reserve(doc, 64))
+            return -1;
         block_masks m;
         classify_block(avx2, p, &m, doc->keys + base);
         block_plan plan;
-        plan_block(&m, &plan);
+        plan_block(&m, &plan, avx2);
         /* Each token's mark laid out as bytes: its shape at the byte after
          * it, what came before it at its first byte. */
         word_ends ends = shape_at_ends(&m, plan.word_starts, plan.punct);
@@ -971,7 +1021,7 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
         mark_bytes(avx2, mark_masks, marks_at);
         if (newlines && plan.starts) { /* line breaks before the block count for its first token */
             unsigned b = (unsigned)__builtin_ctzll(plan.starts);
-            newlines += count_bits(m.lines & low_bits(b));
+            newlines += count_bits(keep_low(m.lines, b, avx2));
             before_at[b] = (uint8_t)(newlines > 1 ? MARK_BEFORE_ODD | MARK_BEFORE_LINE
                                                   : MARK_BEFORE_LINE);
         }
@@ -982,11 +1032,15 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
         /* A block with a run of 16 word bytes or more (rare) takes the copy
          * of the token loop that hashes a long key with polisi__hash: the
          * common one then has no branch on the length and no call, whose
-         * registers it would save around it. */
-        uint64_t run = m.word & m.word >> 1;
-        run &= run >> 2;
-        run &= run >> 4;
-        if (__builtin_expect((run & run >> 8) != 0, 0))
+         * registers it would save around it. The runs are found by
+         * rotations (rorx with BMI2: no copy before each shift), of the word
+         * bytes without byte 63: a run then cannot wrap around, and one
+         * that reaches byte 63 is no token of this block (the cut). */
+        uint64_t run = m.word & ~((uint64_t)1 << 63);
+        run &= rotate_right(run, 1);
+        run &= rotate_right(run, 2);
+        run &= rotate_right(run, 4);
+        if (__builtin_expect((run & rotate_right(run, 8)) != 0, 0))
             t = take_tokens(t, wake, keys, base, &plan, marks_at, &tt, filter, 1);
         else
             t = take_tokens(t, wake, keys, base, &plan, marks_at, &tt, filter, 0);
@@ -994,10 +1048,10 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
         unsigned end = plan.end;
         if (plan.lasts) {
             unsigned done = 64 - (unsigned)__builtin_clzll(plan.lasts); /* the last token's end */
-            newlines = count_bits(m.lines & low_bits(end) & ~low_bits(done));
+            newlines = count_bits(keep_low(m.lines, end, avx2) & ~(uint64_t)0 << done); /* done < 64 */
             pending = end > done ? POLISI__TF_SPACE_BEFORE : 0;
         } else {
-            newlines += count_bits(m.lines & low_bits(end));
+            newlines += count_bits(keep_low(m.lines, end, avx2));
             if (end > 0)
                 pending = POLISI__TF_SPACE_BEFORE;
         }
