@@ -844,7 +844,8 @@ typedef struct block_plan {
 } block_plan;
 
 /* bmi: see keep_low */
-__attribute__((always_inline)) static inline void plan_block(const block_masks *m, block_plan *plan, int bmi) {
+__attribute__((always_inline)) static inline void plan_block(const block_masks *m,
+                                                         block_plan *plan, int bmi) {
     unsigned limit = first_bit(m->high, bmi); /* ASCII before it */
     uint64_t punct = keep_low(~(m->word | m->gap), limit, bmi);
     uint64_t word_starts = m->word & ~(m->word << 1);
@@ -1048,7 +1049,8 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
         unsigned end = plan.end;
         if (plan.lasts) {
             unsigned done = 64 - (unsigned)__builtin_clzll(plan.lasts); /* the last token's end */
-            newlines = count_bits(keep_low(m.lines, end, avx2) & ~(uint64_t)0 << done); /* done < 64 */
+            /* the line breaks from the last token's end (done < 64) to `end` */
+            newlines = count_bits(keep_low(m.lines, end, avx2) & ~(uint64_t)0 << done);
             pending = end > done ? POLISI__TF_SPACE_BEFORE : 0;
         } else {
             newlines += count_bits(keep_low(m.lines, end, avx2));
