@@ -314,10 +314,15 @@ typedef struct word_state {
  * lower-cased. 0, or -1 when out of memory. */
 static int ascii_run(scan *sc, word_state *ws) {
     polisi__doc *doc = sc->doc;
-    const unsigned char *s = sc->s;
-    size_t pos = sc->pos, len = sc->len;
+    const unsigned char *s = sc->s + sc->pos;
+    /* Room for the run's key bytes, as scan_ascii_word reserves, not for
+     * all the text left (which a key cannot outgrow): that moved the keys
+     * out of the document's first block for a word early in a text. */
+    size_t n = word_run(s, sc->len - sc->pos);
+    if (keys_reserve(doc, n))
+        return -1;
     if (ws->first_upper < 0) { /* the run's first letter, after any digits */
-        for (size_t q = pos; q < len && word_byte[s[q]]; q++) {
+        for (size_t q = 0; q < n; q++) {
             unsigned bits = word_byte[s[q]] >> 8;
             if (bits) {
                 ws->first_upper = bits == LETTER_UPPER;
@@ -325,26 +330,16 @@ static int ascii_run(scan *sc, word_state *ws) {
             }
         }
     }
-    /* Room for 64 key bytes at a time, not for all the text left (which a
-     * key cannot outgrow): that moved the keys out of the document's first
-     * block for a word early in a text. */
+    char *k = doc->keys + doc->keys_len;
     unsigned seen = 0;
-    for (size_t stop = pos; pos == stop && pos < len;) {
-        stop = len - pos < 64 ? len : pos + 64;
-        if (keys_reserve(doc, stop - pos))
-            return -1;
-        char *k = doc->keys + doc->keys_len, *k0 = k;
-        for (; pos < stop; pos++) {
-            unsigned w = word_byte[s[pos]];
-            if (!w)
-                break;
-            *k++ = (char)(unsigned char)w;
-            seen |= w;
-        }
-        doc->keys_len += (size_t)(k - k0);
+    for (size_t q = 0; q < n; q++) {
+        unsigned w = word_byte[s[q]];
+        k[q] = (char)(unsigned char)w;
+        seen |= w;
     }
     ws->seen |= seen >> 8;
-    sc->pos = pos;
+    doc->keys_len += n;
+    sc->pos += n;
     return 0;
 }
 
