@@ -964,16 +964,15 @@ static int scan_bytes_to(scan *sc, size_t stop);
  * that lie wholly in a block, then the next block from the end of the
  * last. A block is read with 16 bytes beyond it, so the last 80 bytes are
  * read from a copy. At a non-ASCII byte, and at a word that fills a
- * block, scan_one takes the bytes up to and with it; then blocks again.
- * Returns the bytes consumed, or -1 when out of memory.
+ * block, scan_one takes the bytes up to and with it; then blocks again, to
+ * the end of the text. Returns 0, or -1 when out of memory.
  *
  * Every token, word or punctuation, takes the same branch-free steps: a
  * punctuation byte is a "word" of no word bytes, made one byte long; its
  * key (the byte, which lower-casing leaves alone) and hash come out of the
  * same vector steps. */
-__attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int avx2) {
+__attribute__((always_inline)) static inline int scan_blocks_for(scan *sc, int avx2) {
     polisi__doc *doc = sc->doc;
-    const size_t first = sc->pos;
     size_t base = sc->pos;
     unsigned newlines = (unsigned)sc->newlines, pending = sc->pending;
     const uint64_t *filter = sc->pf->filter;
@@ -1075,15 +1074,15 @@ __attribute__((always_inline)) static inline long scan_blocks_for(scan *sc, int 
     sc->pending = pending;
     sc->newlines = (int)newlines;
     sc->pos = base;
-    return (long)(base - first);
+    return 0;
 }
 
 /* scan_blocks_for twice: for any x86-64 (SSE2), and for CPUs with AVX2 and
  * BMI2, whose three-operand shifts and bit instructions the per-token steps
  * need fewer registers with (checked at run time: scan.avx2). */
-static long scan_blocks(scan *sc) { return scan_blocks_for(sc, 0); }
+static int scan_blocks(scan *sc) { return scan_blocks_for(sc, 0); }
 #if POLISI__AVX2
-__attribute__((target("avx2,bmi,bmi2,popcnt"))) static long scan_blocks_avx2(scan *sc) {
+__attribute__((target("avx2,bmi,bmi2,popcnt"))) static int scan_blocks_avx2(scan *sc) {
     return scan_blocks_for(sc, 1);
 }
 #endif
@@ -1311,19 +1310,16 @@ static polisi_status scan_text(polisi__doc *doc, const char *text, size_t len,
     if (tokens_reserve(doc, ntoks) || keys_reserve(doc, nkeys - KEY_SLACK))
         return POLISI_ERR_NOMEM;
     doc->keys_len = len + 64;
-#if defined(__SSE2__)
-    int blocks = path != PATH_BYTES;
-#endif
     scan sc = {doc, pf, (const unsigned char *)text, len, 0, 0, 0,
                path == PATH_BLOCKS_BEST && cpu_has_avx2()};
 #if defined(__SSE2__)
-    if (blocks) { /* the whole text: blocks, and scan_one where they stop */
+    if (path != PATH_BYTES) { /* the whole text: blocks, and scan_one where they stop */
 #if POLISI__AVX2
-        long n = sc.avx2 ? scan_blocks_avx2(&sc) : scan_blocks(&sc);
+        int st = sc.avx2 ? scan_blocks_avx2(&sc) : scan_blocks(&sc);
 #else
-        long n = scan_blocks(&sc);
+        int st = scan_blocks(&sc);
 #endif
-        if (n < 0)
+        if (st)
             return POLISI_ERR_NOMEM;
     }
 #endif
