@@ -1257,13 +1257,17 @@ __attribute__((noinline)) static polisi_status try_at(polisi__ctx *ctx, parser *
     return emit(ctx, &s);
 }
 
-polisi_status polisi__dates_find(polisi__ctx *ctx) {
+/* dates_find from token i, the first that wakes dates. Apart (noinline),
+ * so that a text that wakes none (a short one, often) returns without its
+ * setup: the parser, the memo, the registers saved and restored. */
+__attribute__((noinline)) static polisi_status dates_from(polisi__ctx *ctx, size_t i) {
     const polisi__doc *doc = ctx->doc;
     parser p = parser_of(ctx->ex->lex, doc);
     dt_memo memo = {SIZE_MAX, 0, {DTK_NONE, 0, 0, 0}};
     p.memo = &memo;
     size_t next = 0; /* no date starts before it: the end of the last one */
-    for (size_t i = 0, n = doc->ntoks; (i = polisi__next_wake(doc, i, POLISI__WAKE_DATE)) < n;) {
+    size_t n = doc->ntoks;
+    do { /* i: a token that wakes dates */
         size_t e = 0;
         polisi_status st;
         /* (may_start before p.start moves to i) */
@@ -1277,6 +1281,11 @@ polisi_status polisi__dates_find(polisi__ctx *ctx) {
                 return st;
         }
         i = e ? (next = e) : i + 1;
-    }
+    } while ((i = polisi__next_wake(doc, i, POLISI__WAKE_DATE)) < n);
     return POLISI_OK;
+}
+
+polisi_status polisi__dates_find(polisi__ctx *ctx) {
+    size_t i = polisi__next_wake(ctx->doc, 0, POLISI__WAKE_DATE);
+    return i < ctx->doc->ntoks ? dates_from(ctx, i) : POLISI_OK;
 }

@@ -393,25 +393,31 @@ static size_t try_rank(polisi__ctx *ctx, size_t i, polisi_status *st) {
     return r.end;
 }
 
-polisi_status polisi__ranks_find(polisi__ctx *ctx) {
+/* ranks_find from token i, the first that wakes ranks. Apart (noinline),
+ * so that a text that wakes none (a short one, often) returns without its
+ * setup: its registers saved and restored. */
+__attribute__((noinline)) static polisi_status ranks_from(polisi__ctx *ctx, size_t i) {
     const polisi__doc *doc = ctx->doc;
     const polisi__token *toks = doc->toks;
     size_t ntoks = doc->ntoks;
-    for (size_t i = 0; i < ntoks;) {
-        /* every rank starts with a rank phrase (the wake rule): the tokens
-         * before the next one are skipped 16 at a time */
-        i = polisi__next_wake(doc, i, POLISI__WAKE_RANK);
-        if (i >= ntoks)
-            break;
+    do {
         if (toks[i].kind != POLISI__TOK_WORD) {
             i++;
-            continue;
+        } else {
+            polisi_status st = POLISI_OK;
+            size_t next = try_rank(ctx, i, &st);
+            if (st != POLISI_OK)
+                return st;
+            i = next > i ? next : i + 1;
         }
-        polisi_status st = POLISI_OK;
-        size_t next = try_rank(ctx, i, &st);
-        if (st != POLISI_OK)
-            return st;
-        i = next > i ? next : i + 1;
-    }
+        /* every rank starts with a rank phrase (the wake rule): the tokens
+         * before the next one are skipped 64 at a time */
+        i = polisi__next_wake(doc, i, POLISI__WAKE_RANK);
+    } while (i < ntoks);
     return POLISI_OK;
+}
+
+polisi_status polisi__ranks_find(polisi__ctx *ctx) {
+    size_t i = polisi__next_wake(ctx->doc, 0, POLISI__WAKE_RANK);
+    return i < ctx->doc->ntoks ? ranks_from(ctx, i) : POLISI_OK;
 }

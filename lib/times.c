@@ -273,15 +273,20 @@ static inline int may_start(const polisi__doc *doc, size_t i) {
     return (int)(cue | ((t->kind == POLISI__TOK_NUMBER) & (t->key_len <= 2) & sep));
 }
 
-polisi_status polisi__times_find(polisi__ctx *ctx) {
+/* times_find from token i, the first that wakes times. Apart (noinline),
+ * so that a text that wakes none (a short one, often) returns without its
+ * setup: the parser, the registers saved and restored. */
+__attribute__((noinline)) static polisi_status times_from(polisi__ctx *ctx, size_t i) {
     const polisi__doc *doc = ctx->doc;
     parser p = parser_of(ctx->ex->lex, doc);
-    for (size_t i = 0, n = doc->ntoks; i < n;) {
-        /* nearly every token: skipped 16 at a time, then the finer test */
-        while ((i = polisi__next_wake(doc, i, POLISI__WAKE_TIME)) < n && !may_start(doc, i))
+    size_t n = doc->ntoks;
+    /* i: a token that wakes times; nearly every other token is skipped
+     * 64 at a time (the loop's condition), then the finer test */
+    do {
+        if (!may_start(doc, i)) {
             i++;
-        if (i == n)
-            break;
+            continue;
+        }
         tspan t;
         p.start = i;
         size_t e = time_at(&p, i, &t);
@@ -293,6 +298,11 @@ polisi_status polisi__times_find(polisi__ctx *ctx) {
         if (st != POLISI_OK)
             return st;
         i = e;
-    }
+    } while ((i = polisi__next_wake(doc, i, POLISI__WAKE_TIME)) < n);
     return POLISI_OK;
+}
+
+polisi_status polisi__times_find(polisi__ctx *ctx) {
+    size_t i = polisi__next_wake(ctx->doc, 0, POLISI__WAKE_TIME);
+    return i < ctx->doc->ntoks ? times_from(ctx, i) : POLISI_OK;
 }

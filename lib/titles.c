@@ -594,12 +594,15 @@ static int may_start(const polisi__doc *doc, const polisi__token *t, size_t i, s
     return t->end - t->start <= 2 && (c == 'S' || c == 'M' || c == 'A');
 }
 
-polisi_status polisi__titles_find(polisi__ctx *ctx) {
+/* titles_find from token i, the first that wakes titles. Apart
+ * (noinline), so that a text that wakes none (a short one, often) returns
+ * without its setup: its registers saved and restored. */
+__attribute__((noinline)) static polisi_status titles_from(polisi__ctx *ctx, size_t i) {
     const polisi__doc *doc = ctx->doc;
     const polisi__token *toks = doc->toks;
     size_t ntoks = doc->ntoks;
     size_t run_end = 0; /* one past the last suffix title; 0: none yet */
-    for (size_t i = 0; i < ntoks;) {
+    while (i < ntoks) {
         /* nearly every token starts no known shape and no open pattern
          * (the wake rule): skipped 16 at a time, but for the two tokens
          * after a suffix title, where a run of titles may go on with any
@@ -634,4 +637,9 @@ polisi_status polisi__titles_find(polisi__ctx *ctx) {
         i = mt.end;
     }
     return POLISI_OK;
+}
+
+polisi_status polisi__titles_find(polisi__ctx *ctx) {
+    size_t i = polisi__next_wake(ctx->doc, 0, POLISI__WAKE_TITLE);
+    return i < ctx->doc->ntoks ? titles_from(ctx, i) : POLISI_OK;
 }

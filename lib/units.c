@@ -1057,14 +1057,15 @@ static int may_start_unit(const polisi__doc *doc, size_t i) {
     return (t->classes & POLISI__LEX_BIT(POLISI__LEX_POS_FUNC)) && polisi__tok_capital(doc, i);
 }
 
-polisi_status polisi__units_find(polisi__ctx *ctx) {
+/* units_find from token i, the first that wakes units. Apart (noinline),
+ * so that a text that wakes none (a short one, often) returns without its
+ * setup: its registers saved and restored. */
+__attribute__((noinline)) static polisi_status units_from(polisi__ctx *ctx, size_t i) {
     const polisi__doc *doc = ctx->doc;
     size_t ntoks = doc->ntoks;
-    for (size_t i = 0; i < ntoks;) {
-        /* nearly every token starts no unit: skipped 16 at a time */
-        i = polisi__next_wake(doc, i, POLISI__WAKE_UNIT);
-        if (i == ntoks)
-            break;
+    /* i: a token that wakes units; nearly every other token starts no
+     * unit: skipped 64 at a time (the loop's condition) */
+    do {
         polisi__unit u;
         polisi_status st = POLISI_OK;
         if (may_start_unit(doc, i) && polisi__unit_read(ctx, i, &u, &st) && u.end > i) {
@@ -1077,6 +1078,11 @@ polisi_status polisi__units_find(polisi__ctx *ctx) {
         if (st != POLISI_OK)
             return st;
         i++;
-    }
+    } while ((i = polisi__next_wake(doc, i, POLISI__WAKE_UNIT)) < ntoks);
     return POLISI_OK;
+}
+
+polisi_status polisi__units_find(polisi__ctx *ctx) {
+    size_t i = polisi__next_wake(ctx->doc, 0, POLISI__WAKE_UNIT);
+    return i < ctx->doc->ntoks ? units_from(ctx, i) : POLISI_OK;
 }
