@@ -239,6 +239,24 @@ POLISI_EXPORT polisi_status polisi_extract(const polisi_extractor *extractor, co
                                            size_t len, const polisi_call_options *options,
                                            polisi_result **out);
 
+/* polisi_extract() for a loop over many texts, reusing one result. When
+ * *result is NULL a new result is made. Otherwise *result, a result of this
+ * extractor, is emptied and refilled: everything read from it before
+ * (entities, strings, JSON) is invalid, and *result may move, as with
+ * realloc(), so read only the pointer it holds after the call. It keeps its
+ * memory, and the scan's working memory, from call to call (as much as its
+ * largest text needed, about 10 bytes a byte), so that most calls allocate
+ * nothing: about 3% faster on news articles, more on short texts.
+ *
+ * On POLISI_ERR_INVALID_ARG (NULL `result`, a NULL extractor or text, or a
+ * result of another extractor) *result is untouched. On any other error it
+ * is freed and set to NULL, as polisi_extract() leaves *out, and the next
+ * call makes a new one. Free it with polisi_result_free(). */
+POLISI_EXPORT polisi_status polisi_extract_into(const polisi_extractor *extractor,
+                                                const char *text, size_t len,
+                                                const polisi_call_options *options,
+                                                polisi_result **result);
+
 POLISI_EXPORT void polisi_result_free(polisi_result *result);
 
 /* ------------------------------------------------------------------------

@@ -98,6 +98,7 @@ void *polisi__arena_alloc(polisi__arena *arena, size_t size) {
         arena->head = b;
         arena->used = 0;
         arena->size = bsize;
+        arena->spilled += bsize;
     }
     void *p = (char *)arena->head + ARENA_HEADER + arena->used;
     arena->used += size;
@@ -124,5 +125,5 @@ void polisi__arena_free(polisi__arena *arena) {
         b = next;
     }
     arena->head = arena->borrowed = NULL;
-    arena->used = arena->size = 0;
+    arena->used = arena->size = arena->spilled = 0;
 }

@@ -123,6 +123,48 @@ static polisi_status run_recognizers(polisi__ctx *ctx, unsigned mask, int phase)
 }
 #undef RUN
 
+/* The types a call reports. */
+static unsigned call_types(const polisi_extractor *ex, const polisi_call_options *options) {
+    return ex->opts.types & (options && options->types ? options->types : POLISI_ALL_TYPES);
+}
+
+/* One call's work, into res (empty, with room for the text) with doc's
+ * buffers (zeroed, or kept from an earlier call): scan -> recognize ->
+ * resolve. The caller frees or keeps doc. */
+static polisi_status extract(const polisi_extractor *ex, const char *text, size_t len,
+                             const polisi_call_options *options, polisi_result *res,
+                             polisi__doc *doc) {
+    unsigned mask = call_types(ex, options);
+    static const polisi_call_options no_options = {NULL, 0, 0, 0, 0, 0};
+    if (!options)
+        options = &no_options;
+    /* The result's copy of the text is made after the scan, not before:
+     * the caller's text is cold (a copy first stalls on it, 3% of the
+     * time on the bench corpus), while the scan reads it once in order,
+     * its cost hidden in the scan's work, and leaves it in cache for the
+     * copy. The recognizers read the caller's text through the tokens;
+     * what they keep of it they copy. */
+    polisi_status st = polisi__scan_prefiltered(doc, text, len, &ex->opts.alloc,
+                                                polisi__lexicon_prefilter(ex->lex));
+    if (st == POLISI_OK) {
+        if (len)
+            memcpy(res->text, text, len);
+        polisi__doc_guard_spare(doc);
+        polisi__lexicon_classify(ex->lex, doc);
+        polisi__ctx ctx = {ex, doc, res, options};
+        st = run_recognizers(&ctx, mask, 1);
+        if (st == POLISI_OK)
+            st = polisi__result_resolve(res, POLISI_ALL_TYPES);
+        if (st == POLISI_OK)
+            st = run_recognizers(&ctx, mask, 2);
+    }
+    if (st == POLISI_OK)
+        st = polisi__result_resolve(res, mask);
+    if (st == POLISI_OK && res->count > res->max_entities)
+        st = POLISI_ERR_LIMIT;
+    return st;
+}
+
 polisi_status polisi_extract(const polisi_extractor *ex, const char *text, size_t len,
                              const polisi_call_options *options, polisi_result **out) {
     if (!out)
@@ -132,47 +174,41 @@ polisi_status polisi_extract(const polisi_extractor *ex, const char *text, size_
         return POLISI_ERR_INVALID_ARG;
     if (len > ex->opts.max_input)
         return POLISI_ERR_TOO_LARGE;
-    static const polisi_call_options no_options = {NULL, 0, 0, 0, 0, 0};
-    if (!options)
-        options = &no_options;
-    unsigned mask = ex->opts.types & (options->types ? options->types : POLISI_ALL_TYPES);
-
-    /* The result's copy of the text is made after the scan, not before:
-     * the caller's text is cold (a copy first stalls on it, 3% of the
-     * time on the bench corpus), while the scan reads it once in order,
-     * its cost hidden in the scan's work, and leaves it in cache for the
-     * copy. The recognizers read the caller's text through the tokens;
-     * what they keep of it they copy. */
     polisi_result *res = polisi__result_new(&ex->opts.alloc, ex->opts.max_entities, len);
     if (!res)
         return POLISI_ERR_NOMEM;
     polisi__doc doc;
     memset(&doc, 0, sizeof doc);
-    polisi_status st = polisi__scan_prefiltered(&doc, text, len, &ex->opts.alloc,
-                                                polisi__lexicon_prefilter(ex->lex));
-    if (st == POLISI_OK) {
-        if (len)
-            memcpy(res->text, text, len);
-        polisi__doc_guard_spare(&doc);
-        polisi__lexicon_classify(ex->lex, &doc);
-        polisi__ctx ctx = {ex, &doc, res, options};
-        st = run_recognizers(&ctx, mask, 1);
-        if (st == POLISI_OK)
-            st = polisi__result_resolve(res, POLISI_ALL_TYPES);
-        if (st == POLISI_OK)
-            st = run_recognizers(&ctx, mask, 2);
-    }
+    polisi_status st = extract(ex, text, len, options, res, &doc);
     polisi__doc_free(&doc);
-    if (st == POLISI_OK)
-        st = polisi__result_resolve(res, mask);
-    if (st == POLISI_OK) {
-        if (res->count > res->max_entities)
-            st = POLISI_ERR_LIMIT;
-    }
     if (st != POLISI_OK) {
         polisi_result_free(res);
         return st;
     }
     *out = res;
     return POLISI_OK;
+}
+
+polisi_status polisi_extract_into(const polisi_extractor *ex, const char *text, size_t len,
+                                  const polisi_call_options *options, polisi_result **result) {
+    if (!result)
+        return POLISI_ERR_INVALID_ARG;
+    polisi_result *res = *result;
+    if (!ex || (!text && len) || (res && res->alloc != &ex->opts.alloc))
+        return POLISI_ERR_INVALID_ARG; /* *result untouched */
+    polisi_status st = POLISI_ERR_TOO_LARGE;
+    if (len <= ex->opts.max_input) {
+        res = polisi__result_renew(res, &ex->opts.alloc, ex->opts.max_entities, len);
+        st = res ? POLISI_OK : POLISI_ERR_NOMEM;
+    }
+    if (st == POLISI_OK) {
+        polisi__doc_reuse(&res->kept);
+        st = extract(ex, text, len, options, res, &res->kept);
+    }
+    if (st != POLISI_OK) {
+        polisi_result_free(res);
+        res = NULL;
+    }
+    *result = res;
+    return st;
 }

@@ -44,6 +44,7 @@ typedef struct polisi__arena {
     polisi__arena_block *head;
     size_t used, size; /* of the head block */
     polisi__arena_block *borrowed; /* the first block, not the arena's to free */
+    size_t spilled; /* bytes in the blocks it allocated (not the borrowed one) */
 } polisi__arena;
 
 void polisi__arena_init(polisi__arena *arena, const polisi_allocator *alloc);
@@ -202,6 +203,8 @@ polisi_status polisi__scan_bytewise(polisi__doc *doc, const char *text, size_t l
 polisi_status polisi__scan_sse2(polisi__doc *doc, const char *text, size_t len,
                                 const polisi_allocator *alloc);
 void polisi__doc_free(polisi__doc *doc);
+/* Empties doc for another scan, keeping its buffers. */
+void polisi__doc_reuse(polisi__doc *doc);
 /* Marks the spare capacity after the last token unreadable for
  * AddressSanitizer, so that a recognizer reading past the last token is
  * reported (valgrind reports it too: that memory was never written). */
@@ -476,20 +479,32 @@ struct polisi_result {
     size_t count, cap;
     size_t max_entities;
     polisi__arena arena;
-    char *json; /* polisi_result_json's buffer */
-    size_t json_len, json_cap;
     /* Room for the string fields of the next entities (result.c). */
     const char **fields_next;
     size_t fields_left; /* entities' worth */
     /* How many entities lead in output order, settled: those of the last
      * resolve (result.c); entities added since come after them. */
     size_t sorted;
+    size_t block_size; /* of the allocation that starts with this header */
+    /* From here on, what a reused result keeps from call to call
+     * (polisi_extract_into); polisi__result_new zeroes it. */
+    polisi__doc kept; /* the scan's memory */
+    char *json;       /* polisi_result_json's buffer */
+    size_t json_len, json_cap;
+    void *sort_buf;   /* resolve's keys of a larger result (result.c) */
+    size_t sort_cap;
 };
 
 /* A new result with room for a copy of a text of len bytes, NUL after it,
  * which the caller makes (polisi_extract, after its scan); NULL without
  * memory. */
 polisi_result *polisi__result_new(const polisi_allocator *alloc, size_t max_entities, size_t len);
+/* res emptied for a call on a text of len bytes, reusing its memory, or
+ * moved to a larger block when the text does not fit (what res keeps moves
+ * with it): polisi__result_new when res is NULL. NULL without memory, res
+ * freed. */
+polisi_result *polisi__result_renew(polisi_result *res, const polisi_allocator *alloc,
+                                    size_t max_entities, size_t len);
 /* Appends an entity of `type` over tokens [tb, te) of doc (te > tb).
  * Returns it zeroed but for its span, or NULL with *status set. */
 polisi_entity *polisi__result_add(polisi_result *res, const polisi__doc *doc, polisi_type type,

@@ -29,35 +29,106 @@ static polisi_entity *inline_ents(polisi_result *res) {
     return (polisi_entity *)(void *)((char *)res + ENTS_AT);
 }
 
-polisi_result *polisi__result_new(const polisi_allocator *a, size_t max_entities, size_t len) {
-    size_t nents = INLINE_ENTS_MIN + len / 128;
-    if (nents > INLINE_ENTS_MAX)
-        nents = INLINE_ENTS_MAX;
+/* Where a result's parts lie in its block, for a text of len bytes: the
+ * inline entities at ENTS_AT, their string fields at fields_at, the arena
+ * at arena_at, and the text last. size: the block's, 0 when too large. */
+typedef struct result_layout {
+    size_t nents, fields_at, arena_at, size;
+} result_layout;
+
+static result_layout layout_for(size_t len) {
+    result_layout l;
+    l.nents = INLINE_ENTS_MIN + len / 128;
+    if (l.nents > INLINE_ENTS_MAX)
+        l.nents = INLINE_ENTS_MAX;
     size_t arena = INLINE_ARENA_MIN + ROUND16(len / 4);
     if (arena > INLINE_ARENA_MAX)
         arena = INLINE_ARENA_MAX;
-    size_t fields_at = ENTS_AT + ROUND16(nents * sizeof(polisi_entity));
-    size_t nfields = nents * POLISI_FIELD_COUNT;
-    size_t arena_at = fields_at + ROUND16(nfields * sizeof(const char *));
-    size_t text_at = arena_at + arena;
-    if (len > SIZE_MAX - text_at - 1)
-        return NULL;
-    char *block = polisi__malloc(a, text_at + len + 1);
-    if (!block)
-        return NULL;
-    polisi_result *r = (polisi_result *)(void *)block;
-    memset(r, 0, sizeof *r);
+    l.fields_at = ENTS_AT + ROUND16(l.nents * sizeof(polisi_entity));
+    l.arena_at = l.fields_at + ROUND16(l.nents * POLISI_FIELD_COUNT * sizeof(const char *));
+    size_t text_at = l.arena_at + arena;
+    l.size = len > SIZE_MAX - text_at - 1 ? 0 : text_at + len + 1;
+    return l;
+}
+
+/* Lays out an empty result for a text of len bytes in a block of block_size
+ * >= l.size bytes: the text at the block's end, the arena given all the room
+ * between. The header's other fields are the caller's to zero. */
+static void lay_out(polisi_result *r, size_t block_size, const result_layout *l,
+                    const polisi_allocator *a, size_t max_entities, size_t len) {
+    char *block = (char *)r;
     r->alloc = a;
     r->max_entities = max_entities;
     r->ents = inline_ents(r);
-    r->cap = nents;
-    r->fields_next = (const char **)(void *)(block + fields_at);
-    r->fields_left = nents;
-    polisi__arena_init_buffer(&r->arena, a, block + arena_at, arena);
+    r->cap = l->nents;
+    r->fields_next = (const char **)(void *)(block + l->fields_at);
+    r->fields_left = l->nents;
+    size_t text_at = block_size - len - 1;
+    polisi__arena_init_buffer(&r->arena, a, block + l->arena_at, text_at - l->arena_at);
     r->text = block + text_at;
     r->text[len] = '\0';
     r->len = len;
+    r->block_size = block_size;
+}
+
+/* A new result for a text of len bytes, with `extra` bytes more for its
+ * arena; NULL without memory or when too large. */
+static polisi_result *result_alloc(const polisi_allocator *a, size_t max_entities, size_t len,
+                                   size_t extra) {
+    result_layout l = layout_for(len);
+    if (!l.size || extra > SIZE_MAX - l.size)
+        return NULL;
+    polisi_result *r = polisi__malloc(a, l.size + extra);
+    if (!r)
+        return NULL;
+    memset(r, 0, sizeof *r);
+    lay_out(r, l.size + extra, &l, a, max_entities, len);
     return r;
+}
+
+polisi_result *polisi__result_new(const polisi_allocator *a, size_t max_entities, size_t len) {
+    return result_alloc(a, max_entities, len, 0);
+}
+
+polisi_result *polisi__result_renew(polisi_result *res, const polisi_allocator *a,
+                                    size_t max_entities, size_t len) {
+    if (!res)
+        return polisi__result_new(a, max_entities, len);
+    /* The strings that spilled out of the block last time get room in it. */
+    result_layout l = layout_for(len);
+    size_t spilled = res->arena.spilled;
+    if (!l.size || spilled > res->block_size || l.size > res->block_size - spilled) {
+        /* a new block, where what is kept moves */
+        polisi_result *grown = result_alloc(a, max_entities, len, spilled);
+        if (grown) {
+            grown->kept = res->kept;
+            grown->json = res->json;
+            grown->json_cap = res->json_cap;
+            grown->sort_buf = res->sort_buf;
+            grown->sort_cap = res->sort_cap;
+            memset(&res->kept, 0, sizeof res->kept);
+            res->json = NULL;
+            res->sort_buf = NULL;
+        }
+        polisi_result_free(res);
+        return grown;
+    }
+    /* The same block; the entity array it outgrew and what follows
+     * `kept` in the header stay. */
+    polisi__arena_free(&res->arena);
+    polisi_entity *ents = res->ents;
+    size_t cap = res->cap;
+    int ents_out = ents != inline_ents(res);
+    size_t block_size = res->block_size;
+    memset(res, 0, offsetof(polisi_result, kept));
+    lay_out(res, block_size, &l, a, max_entities, len);
+    if (ents_out && cap > res->cap) {
+        res->ents = ents;
+        res->cap = cap;
+    } else if (ents_out) {
+        polisi__free(a, ents);
+    }
+    return res;
 }
 
 /* Doubles the entity array; the first move is out of the result's block. */
@@ -321,6 +392,9 @@ static void resolve_small(polisi_result *res, unsigned mask) {
 
 /* Sorts and settles a larger result through keys (insertion would move
  * entities quadratically often); -1 when there is no memory for them.
+ * Beyond INSERTION_MAX entities the keys are in res->sort_buf, kept for
+ * the next resolve (there are two a call) and the next call of a reused
+ * result.
  * The first res->sorted entities are in order already (an earlier
  * resolve's, with the persons of phase 2 appended after them): only the
  * entities after them get keys and are sorted, and the two runs are then
@@ -333,9 +407,10 @@ static int resolve_by_keys(polisi_result *res, unsigned mask) {
     uint32_t local_src[INSERTION_MAX], *src = local_src;
     unsigned char local_stays[INSERTION_MAX], *stays = local_stays;
     if (n > INSERTION_MAX) { /* n <= UINT32_MAX: the size cannot wrap */
-        keys = polisi__malloc(res->alloc, n * (sizeof *keys + sizeof *src + 1));
-        if (!keys)
+        if (polisi__grow(res->alloc, &res->sort_buf, &res->sort_cap, n,
+                         sizeof *keys + sizeof *src + 1))
             return -1;
+        keys = res->sort_buf;
         src = (uint32_t *)(void *)(keys + n);
         stays = (unsigned char *)(src + n);
     }
@@ -355,8 +430,6 @@ static int resolve_by_keys(polisi_result *res, unsigned mask) {
     for (; i < p; i++)
         settle_key(&st, key_of(&ents[i], i), src, &m);
     gather(ents, src, m, n, stays);
-    if (keys != local)
-        polisi__free(res->alloc, keys);
     res->count = res->sorted = m;
     return 0;
 }
@@ -398,6 +471,9 @@ void polisi_result_free(polisi_result *res) {
     if (res->ents != inline_ents(res))
         polisi__free(a, res->ents);
     polisi__free(a, res->json);
+    polisi__free(a, res->sort_buf);
+    if (res->kept.alloc) /* scanned into: a result of polisi_extract_into */
+        polisi__doc_free(&res->kept);
     polisi__free(a, res); /* and the text, the first entities and strings */
 }
 

@@ -1376,6 +1376,12 @@ void polisi__doc_free(polisi__doc *doc) {
     memset(doc, 0, sizeof *doc);
 }
 
+void polisi__doc_reuse(polisi__doc *doc) {
+    POLISI__ASAN_UNPOISON(doc->toks, doc->cap * sizeof *doc->toks);
+    doc->text = NULL;
+    doc->len = doc->ntoks = doc->keys_len = 0;
+}
+
 /* Both tests below take any i: past the last token they are false, so a
  * recognizer looking ahead ("is the token after next 'khusus'?") never
  * reads past the array (the fuzzer found "Ka" at the end of a text doing

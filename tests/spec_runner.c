@@ -860,7 +860,8 @@ static void report(sbuf *why, const spec_case *c, polisi_result *r)
     free(msg.data);
 }
 
-static int run_extract(sbuf *why, const spec_case *c, polisi_result **r)
+/* The call options of a case; NULL (the reason in `why`) on failure. */
+static polisi_call_options *case_options(sbuf *why, const spec_case *c)
 {
     polisi_call_options *co = NULL;
     polisi_status st = polisi_call_options_new(g_ex, &co);
@@ -873,13 +874,53 @@ static int run_extract(sbuf *why, const spec_case *c, polisi_result **r)
         if (st != POLISI_OK) {
             sb_printf(why, "  ref-date %s rejected: %s\n", c->ref_date, polisi_strerror(st));
             polisi_call_options_free(co);
-            return 0;
+            return NULL;
         }
     }
-    st = polisi_extract(g_ex, c->text_len ? c->text : NULL, c->text_len, co, r);
+    return co;
+}
+
+static int run_extract(sbuf *why, const spec_case *c, polisi_result **r)
+{
+    polisi_call_options *co = case_options(why, c);
+    if (!co)
+        return 0;
+    polisi_status st = polisi_extract(g_ex, c->text_len ? c->text : NULL, c->text_len, co, r);
     polisi_call_options_free(co);
     if (st != POLISI_OK || !*r) {
         sb_printf(why, "  polisi_extract: %s\n", polisi_strerror(st));
+        return 0;
+    }
+    return 1;
+}
+
+/* One result refilled by every case in turn (polisi_extract_into), texts
+ * longer and shorter than the one before: its JSON must be r's. */
+static polisi_result *g_reused;
+
+static int check_reuse(sbuf *why, const spec_case *c, polisi_result *r)
+{
+    polisi_call_options *co = case_options(why, c);
+    if (!co)
+        return 0;
+    polisi_status st =
+        polisi_extract_into(g_ex, c->text_len ? c->text : NULL, c->text_len, co, &g_reused);
+    polisi_call_options_free(co);
+    if (st != POLISI_OK || !g_reused) {
+        sb_printf(why, "  polisi_extract_into: %s\n", polisi_strerror(st));
+        return 0;
+    }
+    const char *want, *got;
+    size_t want_len, got_len;
+    if (polisi_result_json(r, "x", 1, 0, &want, &want_len) != POLISI_OK ||
+        polisi_result_json(g_reused, "x", 1, 0, &got, &got_len) != POLISI_OK) {
+        sb_printf(why, "  polisi_result_json failed\n");
+        return 0;
+    }
+    if (want_len != got_len || memcmp(want, got, want_len) != 0) {
+        sb_printf(why, "  polisi_extract_into, reusing a result, gave\n    %.*s\n"
+                       "  where polisi_extract gave\n    %.*s\n",
+                  (int)got_len, got, (int)want_len, want);
         return 0;
     }
     return 1;
@@ -901,6 +942,7 @@ static void run_case(void **state)
     int ok = run_extract(&why, c, &r);
     if (ok) {
         ok = check_offsets(&why, c, r);
+        ok = check_reuse(&why, c, r) && ok;
         size_t n = polisi_result_count(r), k = 0;
         for (size_t i = 0; i <= n; i++) {
             const polisi_entity *e = i < n ? polisi_result_entity(r, i) : NULL;
@@ -967,6 +1009,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < g_n_cases; i++)
         case_free(g_cases[i]);
     free(g_cases);
+    polisi_result_free(g_reused);
     polisi_extractor_free(g_ex);
     /* Not the failure count: 77 failures would read as "skipped" to ctest. */
     return failed ? 1 : 0;

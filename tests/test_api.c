@@ -362,6 +362,140 @@ static void test_max_entities(void **state)
     polisi_options_free(o);
 }
 
+/* ------------------------------------------------------------------------
+ * 5b. Extraction into a reused result
+ * ------------------------------------------------------------------------ */
+
+/* `text` repeated n times, into a new buffer. */
+static char *repeat(const char *text, size_t n, size_t *len)
+{
+    size_t one = strlen(text);
+    char *s = malloc(one * n + 1);
+    assert_non_null(s);
+    for (size_t i = 0; i < n; i++)
+        memcpy(s + i * one, text, one);
+    s[one * n] = '\0';
+    *len = one * n;
+    return s;
+}
+
+/* polisi_extract_into(*reused) gives the JSON polisi_extract gives. */
+static void assert_into_same(const polisi_extractor *ex, const char *text, size_t len,
+                             const polisi_call_options *co, polisi_result **reused)
+{
+    polisi_result *fresh = extract(ex, text, len, co);
+    assert_int_equal(polisi_extract_into(ex, text, len, co, reused), POLISI_OK);
+    assert_non_null(*reused);
+    const char *want, *got;
+    size_t want_len, got_len;
+    assert_int_equal(polisi_result_json(fresh, "x", 1, 0, &want, &want_len), POLISI_OK);
+    assert_int_equal(polisi_result_json(*reused, "x", 1, 0, &got, &got_len), POLISI_OK);
+    assert_int_equal(got_len, want_len);
+    assert_memory_equal(got, want, want_len);
+    assert_int_equal(polisi_result_count(*reused), polisi_result_count(fresh));
+    polisi_result_free(fresh);
+}
+
+static void test_extract_into(void **state)
+{
+    (void)state;
+    polisi_extractor *ex = new_extractor();
+    polisi_call_options *co = NULL;
+    assert_int_equal(polisi_call_options_new(ex, &co), POLISI_OK);
+    assert_int_equal(polisi_call_options_set_ref_date(co, 2018, 11, 5), POLISI_OK);
+    size_t long_len;
+    char *long_text = repeat(NEWS, 60, &long_len); /* ~17 KB, 1,000 entities or so */
+
+    /* NULL makes a result; then texts shorter and longer than the last,
+     * an empty one, and the long one's entities and strings, which
+     * outgrow the result's first block. */
+    polisi_result *r = NULL;
+    assert_into_same(ex, NEWS, strlen(NEWS), co, &r);
+    assert_true(polisi_result_count(r) > 10);
+    assert_into_same(ex, TWO_RANKS, strlen(TWO_RANKS), NULL, &r);
+    assert_int_equal(count_of(r, POLISI_RANK), 2);
+    assert_into_same(ex, long_text, long_len, co, &r);
+    assert_true(polisi_result_count(r) > 500);
+    assert_into_same(ex, "", 0, co, &r);
+    assert_int_equal(polisi_result_count(r), 0);
+    assert_into_same(ex, KAPOLRES, strlen(KAPOLRES), co, &r);
+    assert_into_same(ex, long_text, long_len, co, &r);
+    assert_into_same(ex, NEWS, strlen(NEWS), co, &r);
+
+    /* The call's types apply, as with polisi_extract. */
+    assert_int_equal(polisi_call_options_set_types(co, DATE_BIT), POLISI_OK);
+    assert_into_same(ex, NEWS, strlen(NEWS), co, &r);
+    assert_true(polisi_result_count(r) > 0);
+    assert_int_equal(count_of(r, POLISI_DATE), polisi_result_count(r));
+
+    polisi_result_free(r);
+    free(long_text);
+    polisi_call_options_free(co);
+    polisi_extractor_free(ex);
+}
+
+static void test_extract_into_args(void **state)
+{
+    (void)state;
+    polisi_extractor *ex = new_extractor(), *other = new_extractor();
+    polisi_result *r = NULL;
+    assert_int_equal(polisi_extract_into(ex, TWO_RANKS, strlen(TWO_RANKS), NULL, NULL),
+                     POLISI_ERR_INVALID_ARG);
+    assert_int_equal(polisi_extract_into(ex, NULL, 0, NULL, &r), POLISI_OK); /* NULL, 0: "" */
+    assert_non_null(r);
+    assert_int_equal(polisi_extract_into(ex, TWO_RANKS, strlen(TWO_RANKS), NULL, &r), POLISI_OK);
+
+    /* Argument errors leave the result as it was, usable. */
+    polisi_result *kept = r;
+    size_t count = polisi_result_count(r);
+    assert_true(count >= 2);
+    assert_int_equal(polisi_extract_into(NULL, "AKP Budi", 8, NULL, &r), POLISI_ERR_INVALID_ARG);
+    assert_ptr_equal(r, kept);
+    assert_int_equal(polisi_extract_into(ex, NULL, 5, NULL, &r), POLISI_ERR_INVALID_ARG);
+    assert_ptr_equal(r, kept);
+    assert_int_equal(polisi_extract_into(other, "AKP Budi", 8, NULL, &r), POLISI_ERR_INVALID_ARG);
+    assert_ptr_equal(r, kept);
+    assert_int_equal(polisi_result_count(r), count);
+
+    /* Another extractor's own results are its to refill. */
+    polisi_result *o = NULL;
+    assert_int_equal(polisi_extract_into(other, "AKP Budi", 8, NULL, &o), POLISI_OK);
+    assert_int_equal(count_of(o, POLISI_RANK), 1);
+    polisi_result_free(o);
+    polisi_result_free(r);
+    polisi_extractor_free(other);
+    polisi_extractor_free(ex);
+}
+
+static void test_extract_into_errors(void **state)
+{
+    (void)state;
+    polisi_options *o = NULL;
+    polisi_extractor *ex = NULL;
+    assert_int_equal(polisi_options_new(&o), POLISI_OK);
+    assert_int_equal(polisi_options_set_max_input(o, 60), POLISI_OK);
+    assert_int_equal(polisi_options_set_max_entities(o, 1), POLISI_OK);
+    assert_int_equal(polisi_options_set_types(o, RANK_BIT), POLISI_OK);
+    assert_int_equal(polisi_extractor_new(o, &ex), POLISI_OK);
+    polisi_options_free(o);
+
+    /* Other errors free the result and leave NULL; the next call makes a
+     * new one. */
+    polisi_result *r = NULL;
+    assert_int_equal(polisi_extract_into(ex, "Bripka Adi", 10, NULL, &r), POLISI_OK);
+    assert_int_equal(polisi_extract_into(ex, NEWS, strlen(NEWS), NULL, &r), POLISI_ERR_TOO_LARGE);
+    assert_null(r);
+    assert_int_equal(polisi_extract_into(ex, "Bripka Adi", 10, NULL, &r), POLISI_OK);
+    assert_int_equal(polisi_result_count(r), 1);
+    assert_int_equal(polisi_extract_into(ex, TWO_RANKS, strlen(TWO_RANKS), NULL, &r),
+                     POLISI_ERR_LIMIT);
+    assert_null(r);
+    assert_int_equal(polisi_extract_into(ex, TWO_RANKS, strlen(TWO_RANKS), NULL, &r),
+                     POLISI_ERR_LIMIT);
+    assert_null(r);
+    polisi_extractor_free(ex);
+}
+
 static void test_ref_date_setters(void **state)
 {
     (void)state;
@@ -958,15 +1092,31 @@ static polisi_options *options_with(counting *c)
     return o;
 }
 
+/* An extractor built with the counting allocator c (initialized here). */
+static polisi_extractor *counting_extractor(counting *c)
+{
+    counting_init(c);
+    polisi_options *o = options_with(c);
+    polisi_extractor *ex = NULL;
+    assert_int_equal(polisi_extractor_new(o, &ex), POLISI_OK);
+    polisi_options_free(o);
+    return ex;
+}
+
+/* Every block came back, and only ours were freed. */
+static void counting_done(counting *c)
+{
+    assert_int_equal(c->live, 0);
+    assert_false(c->bad_pointer);
+    assert_false(c->bad_user_data);
+    pthread_mutex_destroy(&c->lock);
+}
+
 static void test_allocator_counting(void **state)
 {
     (void)state;
     counting c;
-    counting_init(&c);
-    polisi_options *o = options_with(&c);
-    polisi_extractor *ex = NULL;
-    assert_int_equal(polisi_extractor_new(o, &ex), POLISI_OK);
-    polisi_options_free(o);
+    polisi_extractor *ex = counting_extractor(&c);
     size_t after_new = c.mallocs + c.reallocs;
     assert_true(after_new > 0); /* the extractor was built with our allocator */
 
@@ -993,6 +1143,84 @@ static void test_allocator_counting(void **state)
 /* Fails the Nth allocation attempt, N = 1, 2, ... until the call succeeds.
  * Each failure must be POLISI_ERR_NOMEM with *out NULL and nothing leaked. */
 #define MAX_ATTEMPTS 200000
+
+/* A reused result allocates nothing for a text like one it held: the
+ * first call and a longer text allocate (the longer text twice at most:
+ * then its strings, which spilled out of the result's block, get room in
+ * a larger one); everything comes back. */
+static void test_allocator_into_reuses(void **state)
+{
+    (void)state;
+    counting c;
+    polisi_extractor *ex = counting_extractor(&c);
+    size_t long_len;
+    char *long_text = repeat(NEWS, 8, &long_len);
+
+    polisi_result *r = NULL;
+    size_t before = c.attempts;
+    assert_int_equal(polisi_extract_into(ex, NEWS, strlen(NEWS), NULL, &r), POLISI_OK);
+    assert_true(c.attempts > before);
+    before = c.attempts;
+    assert_int_equal(polisi_extract_into(ex, NEWS, strlen(NEWS), NULL, &r), POLISI_OK);
+    assert_int_equal(polisi_extract_into(ex, KAPOLRES, strlen(KAPOLRES), NULL, &r), POLISI_OK);
+    assert_int_equal(c.attempts, before);
+    assert_int_equal(polisi_extract_into(ex, long_text, long_len, NULL, &r), POLISI_OK);
+    assert_true(c.attempts > before);
+    assert_int_equal(polisi_extract_into(ex, long_text, long_len, NULL, &r), POLISI_OK);
+    before = c.attempts;
+    assert_int_equal(polisi_extract_into(ex, long_text, long_len, NULL, &r), POLISI_OK);
+    assert_int_equal(polisi_extract_into(ex, NEWS, strlen(NEWS), NULL, &r), POLISI_OK);
+    assert_int_equal(polisi_extract_into(ex, long_text, long_len, NULL, &r), POLISI_OK);
+    assert_int_equal(c.attempts, before);
+
+    polisi_result_free(r);
+    free(long_text);
+    polisi_extractor_free(ex);
+    counting_done(&c);
+}
+
+/* Fails the Nth allocation of a call that refills a result with a longer
+ * text (a new block, the scan's buffers grown): POLISI_ERR_NOMEM, *result
+ * NULL, nothing leaked; the next call works. */
+static void test_allocator_failing_into(void **state)
+{
+    (void)state;
+    counting c;
+    polisi_extractor *ex = counting_extractor(&c);
+    const long base = c.live;
+    size_t long_len;
+    char *long_text = repeat(NEWS, 8, &long_len);
+    size_t n;
+    for (n = 1; n < MAX_ATTEMPTS; n++) {
+        polisi_result *r = NULL;
+        assert_int_equal(polisi_extract_into(ex, KAPOLRES, strlen(KAPOLRES), NULL, &r), POLISI_OK);
+        c.attempts = 0;
+        c.fail_at = n;
+        polisi_status st = polisi_extract_into(ex, long_text, long_len, NULL, &r);
+        c.fail_at = 0;
+        if (st == POLISI_OK) {
+            assert_non_null(r);
+            polisi_result_free(r);
+            if (c.attempts < n)
+                break; /* nothing failed: done */
+            continue;
+        }
+        if (st != POLISI_ERR_NOMEM)
+            fail_msg("extract_into with allocation %zu failing: %s, not NOMEM", n,
+                     polisi_strerror(st));
+        assert_null(r);
+        if (c.live != base)
+            fail_msg("extract_into with allocation %zu failing leaks %ld blocks", n,
+                     c.live - base);
+        assert_int_equal(polisi_extract_into(ex, NEWS, strlen(NEWS), NULL, &r), POLISI_OK);
+        polisi_result_free(r);
+    }
+    assert_true(n < MAX_ATTEMPTS);
+    assert_true(n > 2); /* a new block and the scan's buffers at least */
+    free(long_text);
+    polisi_extractor_free(ex);
+    counting_done(&c);
+}
 
 static void test_allocator_failing_new(void **state)
 {
@@ -1034,11 +1262,7 @@ static void test_allocator_failing_extract(void **state)
 {
     (void)state;
     counting c;
-    counting_init(&c);
-    polisi_options *o = options_with(&c);
-    polisi_extractor *ex = NULL;
-    assert_int_equal(polisi_extractor_new(o, &ex), POLISI_OK);
-    polisi_options_free(o);
+    polisi_extractor *ex = counting_extractor(&c);
     polisi_call_options *co = NULL;
     assert_int_equal(polisi_call_options_new(ex, &co), POLISI_OK);
     assert_int_equal(polisi_call_options_set_ref_date(co, 2018, 11, 5), POLISI_OK);
@@ -1102,10 +1326,7 @@ static void test_allocator_failing_extract(void **state)
 
     polisi_call_options_free(co);
     polisi_extractor_free(ex);
-    assert_int_equal(c.live, 0);
-    assert_false(c.bad_pointer);
-    assert_false(c.bad_user_data);
-    pthread_mutex_destroy(&c.lock);
+    counting_done(&c);
 }
 
 /* ------------------------------------------------------------------------
@@ -1185,17 +1406,10 @@ static void test_threads_allocator(void **state)
 {
     (void)state;
     counting c;
-    counting_init(&c);
-    polisi_options *o = options_with(&c);
-    polisi_extractor *ex = NULL;
-    assert_int_equal(polisi_extractor_new(o, &ex), POLISI_OK);
-    polisi_options_free(o);
+    polisi_extractor *ex = counting_extractor(&c);
     run_threads(ex);
     polisi_extractor_free(ex);
-    assert_int_equal(c.live, 0);
-    assert_false(c.bad_pointer);
-    assert_false(c.bad_user_data);
-    pthread_mutex_destroy(&c.lock);
+    counting_done(&c);
 }
 
 int main(void)
@@ -1213,6 +1427,9 @@ int main(void)
         cmocka_unit_test(test_extract_args),
         cmocka_unit_test(test_max_input),
         cmocka_unit_test(test_max_entities),
+        cmocka_unit_test(test_extract_into),
+        cmocka_unit_test(test_extract_into_args),
+        cmocka_unit_test(test_extract_into_errors),
         cmocka_unit_test(test_ref_date_setters),
         cmocka_unit_test(test_ref_date_effect),
         cmocka_unit_test(test_call_types),
@@ -1226,6 +1443,8 @@ int main(void)
         cmocka_unit_test(test_allocator_counting),
         cmocka_unit_test(test_allocator_failing_new),
         cmocka_unit_test(test_allocator_failing_extract),
+        cmocka_unit_test(test_allocator_into_reuses),
+        cmocka_unit_test(test_allocator_failing_into),
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_threads_allocator),
     };

@@ -349,6 +349,8 @@ static void test_resolve_order(void **state) {
                         (p->start == e->start &&
                          (p->end > e->end || (p->end == e->end && p->type > e->type))));
         }
+        t_free(ra.sort_buf, NULL); /* the keys' buffer a result keeps (result.c) */
+        assert_null(rb.sort_buf);
     }
 }
 

@@ -124,6 +124,9 @@ static const variant variants[8] = {
 };
 
 static polisi_extractor *extractors[8];
+/* One result per extractor, refilled by polisi_extract_into for input
+ * after input: its JSON must be what polisi_extract gave. */
+static polisi_result *reused[8];
 
 static polisi_extractor *get_extractor(int v) {
     if (extractors[v])
@@ -438,7 +441,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         check_entities(r, text, len, mask);
         char *json = NULL;
         size_t jl = 0;
-        check_json(r, text, id, id_len, c.json_flags, c.twice ? &json : NULL, &jl);
+        check_json(r, text, id, id_len, c.json_flags, &json, &jl);
         if (c.twice && json) {
             chaos.fail_at = 0;
             polisi_result *r2 = NULL;
@@ -449,9 +452,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             CHECK(jl2 == jl && memcmp(j2, json, jl) == 0, "a second extraction differs");
             polisi_result_free(r2);
         }
-        free(json);
         polisi_result_free(r);
         CHECK(chaos.live == live0, "result_free leaves %ld blocks", chaos.live - live0);
+        if (json) { /* last: the reused result holds blocks from input to input */
+            chaos.fail_at = 0;
+            polisi_result **rr = &reused[c.variant];
+            CHECK(polisi_extract_into(ex, (const char *)text, len, co, rr) == POLISI_OK, "into");
+            const char *j3 = NULL;
+            size_t jl3 = 0;
+            CHECK(polisi_result_json(*rr, id, id_len, c.json_flags, &j3, &jl3) == POLISI_OK, "j3");
+            CHECK(jl3 == jl && memcmp(j3, json, jl) == 0, "extract_into differs");
+        }
+        free(json);
     }
     chaos.fail_at = 0;
     polisi_call_options_free(co);
@@ -463,6 +475,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 #ifndef POLISI_LIBFUZZER
 static void free_extractors(void) {
     for (int v = 0; v < 8; v++) {
+        polisi_result_free(reused[v]);
+        reused[v] = NULL;
         polisi_extractor_free(extractors[v]);
         extractors[v] = NULL;
     }
