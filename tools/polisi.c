@@ -199,9 +199,12 @@ typedef struct {
     const polisi_extractor *extractor;
 } shared;
 
-/* One per thread: its call options and its output. */
+/* One per thread: its call options, its result and its output. */
 typedef struct {
     polisi_call_options *call;
+    /* Refilled for each record (polisi_extract_into), its memory reused.
+     * With -j, it and `call` belong to the thread running the record. */
+    polisi_result *result;
     strbuf out;     /* what to write to stdout for the record */
     strbuf scratch; /* temporary bytes (a sanitized id) */
     char err[1024]; /* the message when the record failed */
@@ -241,6 +244,7 @@ static int worker_init(worker *w, const shared *sh)
 static void worker_free(worker *w)
 {
     polisi_call_options_free(w->call);
+    polisi_result_free(w->result);
     sb_free(&w->out);
     sb_free(&w->scratch);
 }
@@ -263,10 +267,10 @@ static polisi_status apply_ref_date(const shared *sh, worker *w, const jr_value 
     return POLISI_OK;
 }
 
-static int extract(const shared *sh, worker *w, const record *rec, const char *text, size_t len,
-                   polisi_result **out)
+/* Extracts into w->result, whose memory serves record after record. */
+static int extract(const shared *sh, worker *w, const record *rec, const char *text, size_t len)
 {
-    polisi_status st = polisi_extract(sh->extractor, text, len, w->call, out);
+    polisi_status st = polisi_extract_into(sh->extractor, text, len, w->call, &w->result);
     if (st < 0)
         return record_error(w, rec, "extraction failed: %s", polisi_strerror(st));
     return 0;
@@ -275,20 +279,18 @@ static int extract(const shared *sh, worker *w, const record *rec, const char *t
 /* A document: {"id": <file name>, "entities": [...]}. */
 static int process_document(const shared *sh, worker *w, const record *rec)
 {
-    polisi_result *result = NULL;
     polisi_status st = apply_ref_date(sh, w, NULL);
     if (st < 0)
         return record_error(w, rec, "bad reference date: %s", polisi_strerror(st));
-    if (extract(sh, w, rec, rec->data, rec->len, &result) != 0)
+    if (extract(sh, w, rec, rec->data, rec->len) != 0)
         return -1;
     w->scratch.len = 0;
     unsigned flags = sh->cfg->pretty ? POLISI_JSON_PRETTY : 0u;
     if (put_valid_utf8(&w->scratch, rec->source, strlen(rec->source)) != 0)
         st = POLISI_ERR_NOMEM;
     else
-        st = polisi_result_write_json(result, w->scratch.data ? w->scratch.data : "",
+        st = polisi_result_write_json(w->result, w->scratch.data ? w->scratch.data : "",
                                       w->scratch.len, flags, sb_write_fn, &w->out);
-    polisi_result_free(result);
     if (st < 0 || sb_append(&w->out, "\n", 1) != 0)
         return record_error(w, rec, "cannot write JSON: %s",
                             polisi_strerror(st < 0 ? st : POLISI_ERR_NOMEM));
@@ -333,7 +335,7 @@ static int check_record(worker *w, const record *rec, const jr_value *root, cons
 }
 
 /* Writes {"id":...,"entities":[...]} and a newline into w->out. */
-static int write_record(worker *w, const record *rec, const jr_value *id, polisi_result *result)
+static int write_record(worker *w, const record *rec, const jr_value *id)
 {
     if (sb_puts(&w->out, "{\"id\":") != 0)
         return record_error(w, rec, "out of memory");
@@ -341,8 +343,8 @@ static int write_record(worker *w, const record *rec, const jr_value *id, polisi
         return -1;
     polisi_status st = POLISI_ERR_NOMEM;
     if (sb_puts(&w->out, ",\"entities\":") == 0)
-        st = polisi_result_write_json(result, NULL, 0, POLISI_JSON_ENTITIES_ONLY, sb_write_fn,
-                                      &w->out);
+        st = polisi_result_write_json(w->result, NULL, 0, POLISI_JSON_ENTITIES_ONLY,
+                                      sb_write_fn, &w->out);
     if (st < 0 || sb_puts(&w->out, "}\n") != 0)
         return record_error(w, rec, "cannot write JSON: %s",
                             polisi_strerror(st < 0 ? st : POLISI_ERR_NOMEM));
@@ -354,7 +356,6 @@ static int process_line(const shared *sh, worker *w, const record *rec)
 {
     jr_value *root = NULL;
     const jr_value *text = NULL, *date = NULL;
-    polisi_result *result = NULL;
     char msg[256];
     int r = -1;
     if (jr_parse(rec->data, rec->len, &root, msg, sizeof msg) != 0)
@@ -366,11 +367,10 @@ static int process_line(const shared *sh, worker *w, const record *rec)
         record_error(w, rec, "bad date \"%.40s\": %s", date->str, polisi_strerror(st));
         goto done;
     }
-    if (extract(sh, w, rec, text->str, text->len, &result) != 0)
+    if (extract(sh, w, rec, text->str, text->len) != 0)
         goto done;
-    r = write_record(w, rec, jr_get(root, "id"), result);
+    r = write_record(w, rec, jr_get(root, "id"));
 done:
-    polisi_result_free(result);
     jr_free(root);
     return r;
 }
@@ -481,7 +481,7 @@ static void emit(run_state *rs, const worker *w, int status, size_t in_bytes)
 typedef struct {
     record rec;
     strbuf in; /* the record's bytes */
-    worker w;  /* its output and message; w.call belongs to the thread */
+    worker w;  /* its output and message; w.call and w.result belong to the thread */
     int status;
     int done;
 } slot;
@@ -500,6 +500,7 @@ typedef struct {
     int nthreads;
     pthread_t *threads;
     polisi_call_options *main_call; /* -j 1 */
+    polisi_result *main_result;
     pthread_mutex_t mu;
     pthread_cond_t work;  /* a slot was published, or closing */
     pthread_cond_t ready; /* slots [head, want) are done */
@@ -508,6 +509,23 @@ typedef struct {
 /* A slot's buffers past this size are freed once written, so one huge
  * record does not keep its memory for the rest of the run. */
 #define SLOT_KEEP (1u << 20)
+
+/* Runs a record with the thread's call options and result; a result that
+ * held a text of more than SLOT_KEEP / 16 bytes (it keeps about 10 bytes
+ * a byte) is freed, for the same reason. */
+static void run_slot(const shared *sh, slot *s, polisi_call_options *call,
+                     polisi_result **result)
+{
+    s->w.call = call;
+    s->w.result = *result;
+    s->status = process_record(sh, &s->w, &s->rec);
+    *result = s->w.result;
+    s->w.result = NULL;
+    if (s->rec.len > SLOT_KEEP / 16) {
+        polisi_result_free(*result);
+        *result = NULL;
+    }
+}
 
 /* Slots [head, want) are all done. Under the lock. */
 static int wanted_done(const pool *p)
@@ -522,6 +540,7 @@ static void *worker_main(void *arg)
 {
     pool *p = arg;
     polisi_call_options *call = NULL;
+    polisi_result *result = NULL;
     int ok = polisi_call_options_new(p->sh->extractor, &call) >= 0;
     pthread_mutex_lock(&p->mu);
     for (;;) {
@@ -534,9 +553,8 @@ static void *worker_main(void *arg)
             break;
         slot *s = &p->slots[p->next++ % p->nslots];
         pthread_mutex_unlock(&p->mu);
-        s->w.call = call;
         if (ok) {
-            s->status = process_record(p->sh, &s->w, &s->rec);
+            run_slot(p->sh, s, call, &result);
         } else {
             snprintf(s->w.err, sizeof s->w.err, "out of memory");
             s->status = -1;
@@ -548,6 +566,7 @@ static void *worker_main(void *arg)
     }
     pthread_mutex_unlock(&p->mu);
     polisi_call_options_free(call);
+    polisi_result_free(result);
     return NULL;
 }
 
@@ -652,8 +671,7 @@ static void pool_submit(pool *p, const record *rec)
     s->rec = *rec;
     s->done = 0;
     if (p->nthreads == 0) {
-        s->w.call = p->main_call;
-        s->status = process_record(p->sh, &s->w, &s->rec);
+        run_slot(p->sh, s, p->main_call, &p->main_result);
         s->done = 1;
         p->tail++;
         pool_write(p, p->tail);
@@ -686,6 +704,7 @@ static void pool_free(pool *p)
         worker_free(&p->slots[i].w);
     }
     polisi_call_options_free(p->main_call);
+    polisi_result_free(p->main_result);
     free(p->slots);
     free(p->threads);
     memset(p, 0, sizeof *p);
