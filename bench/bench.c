@@ -15,6 +15,8 @@
  *     one thread, every entity type;
  *   - extract + JSON: the same and polisi_result_write_json() into a sink
  *     that only counts bytes;
+ *   - extract, result reused: polisi_extract_into() refilling one result,
+ *     freed after the pass;
  *   - the same extract with 1..N threads sharing one extractor (articles
  *     handed out through an atomic counter);
  *   - the peer: one PCRE2-JIT scan of every rank form of lib/ranks.def as a
@@ -220,6 +222,7 @@ typedef struct {
     const polisi_extractor *ex;
     polisi_call_options *call; /* single-threaded cases */
     int json;                  /* also write JSON */
+    int reuse;                 /* polisi_extract_into, one result for the pass */
     size_t json_bytes;         /* of the last pass */
 } extract_job;
 
@@ -230,28 +233,35 @@ static int count_sink(const char *data, size_t len, void *user_data)
     return 0;
 }
 
+/* Extracts article i: into *reused (job->reuse), else into a result of
+ * its own, freed here. */
 static void do_article(const extract_job *job, polisi_call_options *call, size_t i,
-                       size_t *json_bytes)
+                       size_t *json_bytes, polisi_result **reused)
 {
     const article *a = &job->c->docs[i];
-    polisi_result *r;
+    polisi_result *own = NULL, **r = job->reuse ? reused : &own;
     if (a->has_date)
         polisi_call_options_set_ref_date_iso(call, a->date, 10);
     else
         polisi_call_options_clear_ref_date(call);
-    check(polisi_extract(job->ex, a->text, a->len, call, &r), "polisi_extract");
+    if (job->reuse)
+        check(polisi_extract_into(job->ex, a->text, a->len, call, r), "polisi_extract_into");
+    else
+        check(polisi_extract(job->ex, a->text, a->len, call, r), "polisi_extract");
     if (job->json)
-        check(polisi_result_write_json(r, NULL, 0, 0, count_sink, json_bytes),
+        check(polisi_result_write_json(*r, NULL, 0, 0, count_sink, json_bytes),
               "polisi_result_write_json");
-    polisi_result_free(r);
+    polisi_result_free(own);
 }
 
 static void pass_extract(void *ctx)
 {
     extract_job *job = ctx;
     size_t json_bytes = 0;
+    polisi_result *reused = NULL;
     for (size_t i = 0; i < job->c->n; i++)
-        do_article(job, job->call, i, &json_bytes);
+        do_article(job, job->call, i, &json_bytes, &reused);
+    polisi_result_free(reused);
     job->json_bytes = json_bytes;
 }
 
@@ -271,7 +281,7 @@ static void *thread_main(void *arg)
     size_t json_bytes = 0, total = tj->reps * tj->job->c->n;
     check(polisi_call_options_new(tj->job->ex, &call), "polisi_call_options_new");
     for (size_t k; (k = atomic_fetch_add(&tj->next, 1)) < total;)
-        do_article(tj->job, call, k % tj->job->c->n, &json_bytes);
+        do_article(tj->job, call, k % tj->job->c->n, &json_bytes, NULL);
     polisi_call_options_free(call);
     return NULL;
 }
@@ -591,6 +601,7 @@ typedef struct {
     size_t limit;
     unsigned types;
     int passes; /* --passes: no timing, this many passes of extract */
+    int reuse;  /* --reuse: those passes with polisi_extract_into */
 } settings;
 
 static void usage(FILE *out)
@@ -610,6 +621,7 @@ static void usage(FILE *out)
           "  --json             one JSON object instead of the table\n"
           "  --passes N         time nothing: N passes of extract over the corpus, then\n"
           "                     exit (for profilers: bench/cycle_estimate.py)\n"
+          "  --reuse            those passes with polisi_extract_into, one result a pass\n"
           "  -h, --help         this help\n",
           out);
 }
@@ -618,7 +630,7 @@ static void parse_args(int argc, char **argv, settings *s)
 {
     enum {
         O_RUNS = 256, O_MIN, O_THREADS, O_CREATE, O_LIMIT, O_TYPES, O_PER, O_NOPEER, O_JSON,
-        O_PASSES
+        O_PASSES, O_REUSE
     };
     static const struct option lo[] = {
         {"runs", required_argument, NULL, O_RUNS},
@@ -631,6 +643,7 @@ static void parse_args(int argc, char **argv, settings *s)
         {"no-peer", no_argument, NULL, O_NOPEER},
         {"json", no_argument, NULL, O_JSON},
         {"passes", required_argument, NULL, O_PASSES},
+        {"reuse", no_argument, NULL, O_REUSE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -650,6 +663,7 @@ static void parse_args(int argc, char **argv, settings *s)
         case O_NOPEER: s->peer = 0; break;
         case O_JSON: s->json = 1; break;
         case O_PASSES: s->passes = atoi(optarg); break;
+        case O_REUSE: s->reuse = 1; break;
         case 'h': usage(stdout); exit(0);
         default: usage(stderr); exit(2);
         }
@@ -685,7 +699,7 @@ typedef struct {
     long rss_kb;
     size_t entities[8];
     size_t json_bytes;
-    bench_case *extract, *extract_json, *threads[MAX_THREADS + 1], *per_type[NTYPES];
+    bench_case *extract, *extract_json, *extract_reuse, *threads[MAX_THREADS + 1], *per_type[NTYPES];
     bench_case *pcre2[2]; /* flat, trie */
     pcre2_job *pj[2];
 } report;
@@ -720,6 +734,7 @@ static void print_table(const report *r)
            "[min .. max MB/s]");
     print_case(r, "extract (1 thread)", r->extract);
     print_case(r, "extract + JSON (1 thread)", r->extract_json);
+    print_case(r, "extract, result reused (1 thread)", r->extract_reuse);
     for (int t = 1; t <= s->threads; t++) {
         char label[64];
         snprintf(label, sizeof label, "extract, %d thread%s, one extractor", t, t > 1 ? "s" : "");
@@ -778,6 +793,7 @@ static void print_json(const report *r)
     printf("\"loadavg_start\":%.2f,\"loadavg_end\":%.2f,", r->load_start, r->load_end);
     json_case(r, "extract", r->extract, 0);
     json_case(r, "extract_json", r->extract_json, 0);
+    json_case(r, "extract_reuse", r->extract_reuse, 0);
     printf("\"threads\":{");
     for (int t = 1; t <= s->threads; t++) {
         char key[16];
@@ -811,10 +827,10 @@ static void print_json(const report *r)
 /* --passes: the work of the "extract" case and nothing else, for a
  * profiler to count. The difference between a run of 2 passes and one of 1
  * is a pass without extractor creation or corpus loading. */
-static int passes_only(corpus *c, unsigned types, int passes)
+static int passes_only(corpus *c, unsigned types, int passes, int reuse)
 {
     polisi_extractor *ex = make_extractor(types);
-    extract_job job = {c, ex, NULL, 0, 0};
+    extract_job job = {c, ex, NULL, 0, reuse, 0};
     check(polisi_call_options_new(ex, &job.call), "polisi_call_options_new");
     for (int p = 0; p < passes; p++)
         pass_extract(&job);
@@ -831,11 +847,11 @@ int main(int argc, char **argv)
     static report rep;
     report *r = &rep;
     settings *s = &r->s;
-    *s = (settings){POLISI_BENCH_DEFAULT_CORPUS, 7, 0.25, 2, 20, 0, 0, 1, 0, POLISI_ALL_TYPES, 0};
+    *s = (settings){POLISI_BENCH_DEFAULT_CORPUS, 7, 0.25, 2, 20, 0, 0, 1, 0, POLISI_ALL_TYPES, 0, 0};
     parse_args(argc, argv, s);
     load_corpus(s->corpus, s->limit, &r->c);
     if (s->passes > 0)
-        return passes_only(&r->c, s->types, s->passes);
+        return passes_only(&r->c, s->types, s->passes, s->reuse);
     r->load_start = loadavg();
 
     polisi_options *opts;
@@ -847,14 +863,17 @@ int main(int argc, char **argv)
     polisi_extractor *ex = make_extractor(s->types);
     count_entities(ex, &r->c, r->entities);
 
-    bench_case cases[5 + MAX_THREADS + NTYPES];
+    bench_case cases[6 + MAX_THREADS + NTYPES];
     int n = 0;
     double bytes = (double)r->c.bytes, docs = (double)r->c.n;
-    extract_job ej = {&r->c, ex, NULL, 0, 0}, ejj = {&r->c, ex, NULL, 1, 0};
+    extract_job ej = {&r->c, ex, NULL, 0, 0, 0}, ejj = {&r->c, ex, NULL, 1, 0, 0},
+                ejr = {&r->c, ex, NULL, 0, 1, 0};
     check(polisi_call_options_new(ex, &ej.call), "polisi_call_options_new");
     check(polisi_call_options_new(ex, &ejj.call), "polisi_call_options_new");
+    check(polisi_call_options_new(ex, &ejr.call), "polisi_call_options_new");
     r->extract = add_case(cases, &n, pass_extract, &ej, bytes, docs);
     r->extract_json = add_case(cases, &n, pass_extract, &ejj, bytes, docs);
+    r->extract_reuse = add_case(cases, &n, pass_extract, &ejr, bytes, docs);
 
     /* Threads: 4 corpus passes per sample pass, so that starting the
      * threads is noise. */
@@ -878,7 +897,7 @@ int main(int argc, char **argv)
     if (s->per_type) {
         for (int k = 0; k < NTYPES; k++) {
             tex[k] = make_extractor(POLISI_TYPE_BIT(all_types[k]));
-            tjob[k] = (extract_job){&r->c, tex[k], NULL, 0, 0};
+            tjob[k] = (extract_job){&r->c, tex[k], NULL, 0, 0, 0};
             check(polisi_call_options_new(tex[k], &tjob[k].call), "polisi_call_options_new");
             r->per_type[k] = add_case(cases, &n, pass_extract, &tjob[k], bytes, docs);
         }
@@ -910,6 +929,7 @@ int main(int argc, char **argv)
     }
     polisi_call_options_free(ej.call);
     polisi_call_options_free(ejj.call);
+    polisi_call_options_free(ejr.call);
     polisi_extractor_free(ex);
     for (size_t i = 0; i < r->c.n; i++)
         free(r->c.docs[i].text);

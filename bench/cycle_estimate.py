@@ -36,10 +36,12 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def cachegrind(bench, passes, corpus, tmp):
+def cachegrind(bench, passes, corpus, tmp, reuse=False):
     out = os.path.join(tmp, "cg.%d" % len(os.listdir(tmp)))
     cmd = ["valgrind", "-q", "--tool=cachegrind", "--branch-sim=yes", "--cache-sim=yes",
            "--cachegrind-out-file=" + out, bench, "--passes", str(passes)]
+    if reuse:
+        cmd.append("--reuse")
     if corpus:
         cmd.append(corpus)
     run = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -60,9 +62,10 @@ def cachegrind(bench, passes, corpus, tmp):
     return per
 
 
-def one_pass(bench, corpus, tmp):
+def one_pass(bench, corpus, tmp, reuse=False):
     """Per function: (Ir, mispredicts, D1 misses) of the second pass alone."""
-    a, b = cachegrind(bench, 1, corpus, tmp), cachegrind(bench, 2, corpus, tmp)
+    a = cachegrind(bench, 1, corpus, tmp, reuse)
+    b = cachegrind(bench, 2, corpus, tmp, reuse)
     rows = {}
     for fn in set(a) | set(b):
         d = collections.Counter(b.get(fn, {}))
@@ -96,13 +99,15 @@ def main():
     ap.add_argument("--baseline", help="another build's polisi_bench to compare with")
     ap.add_argument("--top", type=int, default=25, help="functions shown (default 25)")
     ap.add_argument("--match", default=".", help="only functions whose name matches RE")
+    ap.add_argument("--reuse", action="store_true",
+                    help="--bench's passes with polisi_extract_into (not the baseline's)")
     a = ap.parse_args()
     for b in [a.bench] + ([a.baseline] if a.baseline else []):
         if not os.access(b, os.X_OK):
             sys.exit("cycle_estimate: no polisi_bench at %s (-DPOLISI_BUILD_BENCH=ON)" % b)
     match = re.compile(a.match)
     with tempfile.TemporaryDirectory() as tmp:
-        new = one_pass(a.bench, a.corpus, tmp)
+        new = one_pass(a.bench, a.corpus, tmp, a.reuse)
         show(new, a.top, match, "one pass of extract: " + a.bench)
         if a.baseline:
             old = one_pass(a.baseline, a.corpus, tmp)
