@@ -1304,11 +1304,12 @@ static polisi_status scan_text(polisi__doc *doc, const char *text, size_t len,
      * bytes at a time are the text lower-cased in place, 64 bytes a block:
      * keys[0, len + 64); the others' follow. */
     size_t ntoks = len / 5 + 16 + 64, nkeys = len + 64 + len / 8 + 64 + KEY_SLACK;
-    if (!doc->toks && !doc->wake && !doc->keys && len < SIZE_MAX / 16 &&
-        first_block(doc, ntoks, nkeys))
+    if (!doc->toks && !doc->wake && !doc->keys && len < SIZE_MAX / 16) {
+        if (first_block(doc, ntoks, nkeys)) /* the room, all of it */
+            return POLISI_ERR_NOMEM;
+    } else if (tokens_reserve(doc, ntoks) || keys_reserve(doc, nkeys - KEY_SLACK)) {
         return POLISI_ERR_NOMEM;
-    if (tokens_reserve(doc, ntoks) || keys_reserve(doc, nkeys - KEY_SLACK))
-        return POLISI_ERR_NOMEM;
+    }
     doc->keys_len = len + 64;
     scan sc = {doc, pf, (const unsigned char *)text, len, 0, 0, 0,
                path == PATH_BLOCKS_BEST && cpu_has_avx2()};
@@ -1323,8 +1324,9 @@ static polisi_status scan_text(polisi__doc *doc, const char *text, size_t len,
             return POLISI_ERR_NOMEM;
     }
 #endif
-    /* a byte at a time: the whole text (PATH_BYTES), or nothing */
-    if (scan_bytes_to(&sc, len))
+    /* a byte at a time: the whole text (PATH_BYTES), or nothing (the
+     * blocks took it to its end: no call, which a short text notices) */
+    if (sc.pos < len && scan_bytes_to(&sc, len))
         return POLISI_ERR_NOMEM;
     if (keys_reserve(doc, KEY_SLACK))
         return POLISI_ERR_NOMEM;
