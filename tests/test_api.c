@@ -429,6 +429,12 @@ static void test_extract_into(void **state)
     assert_int_equal(count_of(r, POLISI_DATE), polisi_result_count(r));
 
     polisi_result_free(r);
+
+    /* A result of polisi_extract is refilled the same way. */
+    r = extract(ex, KAPOLRES, strlen(KAPOLRES), co);
+    assert_into_same(ex, long_text, long_len, co, &r);
+    assert_into_same(ex, TWO_RANKS, strlen(TWO_RANKS), co, &r);
+    polisi_result_free(r);
     free(long_text);
     polisi_call_options_free(co);
     polisi_extractor_free(ex);

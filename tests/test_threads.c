@@ -173,11 +173,14 @@ static int out_write(const char *data, size_t len, void *ud)
     return 0;
 }
 
-/* The JSON of document d; alternates the two writers by `which`. 0 or -1. */
-static int extract_json(const polisi_extractor *ex, const doc *d, int which, out *o)
+/* The JSON of document d; alternates by `which` the two writers, and
+ * polisi_extract with polisi_extract_into refilling the thread's *mine.
+ * 0 or -1. */
+static int extract_json(const polisi_extractor *ex, const doc *d, int which, out *o,
+                        polisi_result **mine)
 {
     polisi_call_options *co = NULL;
-    polisi_result *r = NULL;
+    polisi_result *own = NULL, **rp = which ? mine : &own, *r;
     int rc = -1;
     o->len = 0;
     if (polisi_call_options_new(ex, &co) != POLISI_OK)
@@ -185,8 +188,10 @@ static int extract_json(const polisi_extractor *ex, const doc *d, int which, out
     if ((d->has_ref && polisi_call_options_set_ref_date(co, d->year, d->month, d->day)) ||
         (d->types && polisi_call_options_set_types(co, d->types)))
         goto done;
-    if (polisi_extract(ex, d->text, d->len, co, &r) != POLISI_OK)
+    if ((which ? polisi_extract_into(ex, d->text, d->len, co, rp)
+               : polisi_extract(ex, d->text, d->len, co, rp)) != POLISI_OK)
         goto done;
+    r = *rp;
     if (which) {
         const char *json = NULL;
         size_t jl = 0;
@@ -198,7 +203,7 @@ static int extract_json(const polisi_extractor *ex, const doc *d, int which, out
     }
     rc = 0;
 done:
-    polisi_result_free(r);
+    polisi_result_free(own);
     polisi_call_options_free(co);
     return rc;
 }
@@ -213,10 +218,11 @@ static void *worker(void *arg)
 {
     job *j = arg;
     out o = { NULL, 0, 0 };
+    polisi_result *mine = NULL;
     for (int round = 0; round < ROUNDS; round++) {
         for (size_t k = 0; k < ndocs; k++) {
             const doc *d = &docs[(j->first + k) % ndocs];
-            if (extract_json(j->ex, d, (int)((k + (size_t)round) & 1), &o) != 0)
+            if (extract_json(j->ex, d, (int)((k + (size_t)round) & 1), &o, &mine) != 0)
                 j->errors++;
             else if (o.len != d->expect_len || memcmp(o.data, d->expect, o.len) != 0)
                 j->mismatches++;
@@ -224,6 +230,7 @@ static void *worker(void *arg)
         }
     }
     free(o.data);
+    polisi_result_free(mine);
     return NULL;
 }
 
@@ -301,7 +308,7 @@ int main(int argc, char **argv)
         die("extractor_new failed");
     out o = { NULL, 0, 0 };
     for (size_t i = 0; i < ndocs; i++) {
-        if (extract_json(ex, &docs[i], 0, &o) != 0)
+        if (extract_json(ex, &docs[i], 0, &o, NULL) != 0)
             die("single-thread extraction failed");
         docs[i].expect = dup_bytes(o.data ? o.data : "", o.len);
         docs[i].expect_len = o.len;
