@@ -245,8 +245,8 @@ POLISI_EXPORT polisi_status polisi_extract(const polisi_extractor *extractor, co
  * (entities, strings, JSON) is invalid, and *result may move, as with
  * realloc(), so read only the pointer it holds after the call. It keeps its
  * memory, and the scan's working memory, from call to call (as much as its
- * largest text needed, about 10 bytes a byte), so that most calls allocate
- * nothing: about 3% faster on news articles, more on short texts.
+ * largest text needed, about 15 bytes a byte), so that most calls allocate
+ * nothing: 3 to 5% faster on news articles, more on short texts.
  *
  * On POLISI_ERR_INVALID_ARG (NULL `result`, a NULL extractor or text, or a
  * result of another extractor) *result is untouched. On any other error it

@@ -1293,17 +1293,22 @@ static int first_block(polisi__doc *doc, size_t ntoks, size_t nkeys) {
 static polisi_status scan_text(polisi__doc *doc, const char *text, size_t len,
                                const polisi_allocator *alloc, int path,
                                const polisi__prefilter *pf) {
-    doc->text = text;
-    doc->len = len;
-    doc->alloc = alloc;
-    doc->classified = 0;
-    doc->wake_kinds = pf->kind_flag_wake != no_kind_flag_wake;
     /* Most news runs about one token per six bytes; reserve that up front,
      * and the room scan_blocks asks for (64 tokens) beyond it, all in one
      * allocation for a new document. The keys of the tokens scanned 64
      * bytes at a time are the text lower-cased in place, 64 bytes a block:
      * keys[0, len + 64); the others' follow. */
     size_t ntoks = len / 5 + 16 + 64, nkeys = len + 64 + len / 8 + 64 + KEY_SLACK;
+    /* Buffers of an earlier scan too small for this one (a reused result,
+     * polisi_extract_into) are given back for one new block: growing each
+     * array out of the old block would keep the block and the arrays. */
+    if (doc->block && (doc->cap < ntoks || doc->keys_cap < nkeys))
+        polisi__doc_free(doc);
+    doc->text = text;
+    doc->len = len;
+    doc->alloc = alloc;
+    doc->classified = 0;
+    doc->wake_kinds = pf->kind_flag_wake != no_kind_flag_wake;
     if (!doc->toks && !doc->wake && !doc->keys && len < SIZE_MAX / 16) {
         if (first_block(doc, ntoks, nkeys)) /* the room, all of it */
             return POLISI_ERR_NOMEM;

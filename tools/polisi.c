@@ -511,7 +511,7 @@ typedef struct {
 #define SLOT_KEEP (1u << 20)
 
 /* Runs a record with the thread's call options and result; a result that
- * held a text of more than SLOT_KEEP / 16 bytes (it keeps about 10 bytes
+ * held a text of more than SLOT_KEEP / 16 bytes (it keeps about 15 bytes
  * a byte) is freed, for the same reason. */
 static void run_slot(const shared *sh, slot *s, polisi_call_options *call,
                      polisi_result **result)
