@@ -267,10 +267,23 @@ static polisi_status apply_ref_date(const shared *sh, worker *w, const jr_value 
     return POLISI_OK;
 }
 
-/* Extracts into w->result, whose memory serves record after record. */
+/* The longest text whose result is kept for the next record: a result
+ * keeps about 15 bytes a byte of its largest text. */
+#define REUSE_MAX (64u << 10)
+
+/* Extracts into w->result, whose memory serves record after record; a
+ * longer text gets a result of its own (polisi_extract gives the scan's
+ * memory back before the JSON is written), freed after it (run_slot). */
 static int extract(const shared *sh, worker *w, const record *rec, const char *text, size_t len)
 {
-    polisi_status st = polisi_extract_into(sh->extractor, text, len, w->call, &w->result);
+    polisi_status st;
+    if (len > REUSE_MAX) {
+        polisi_result_free(w->result);
+        w->result = NULL;
+        st = polisi_extract(sh->extractor, text, len, w->call, &w->result);
+    } else {
+        st = polisi_extract_into(sh->extractor, text, len, w->call, &w->result);
+    }
     if (st < 0)
         return record_error(w, rec, "extraction failed: %s", polisi_strerror(st));
     return 0;
@@ -510,9 +523,8 @@ typedef struct {
  * record does not keep its memory for the rest of the run. */
 #define SLOT_KEEP (1u << 20)
 
-/* Runs a record with the thread's call options and result; a result that
- * held a text of more than SLOT_KEEP / 16 bytes (it keeps about 15 bytes
- * a byte) is freed, for the same reason. */
+/* Runs a record with the thread's call options and result; the result of
+ * a text longer than REUSE_MAX is freed, for the same reason. */
 static void run_slot(const shared *sh, slot *s, polisi_call_options *call,
                      polisi_result **result)
 {
@@ -521,7 +533,7 @@ static void run_slot(const shared *sh, slot *s, polisi_call_options *call,
     s->status = process_record(sh, &s->w, &s->rec);
     *result = s->w.result;
     s->w.result = NULL;
-    if (s->rec.len > SLOT_KEEP / 16) {
+    if (s->rec.len > REUSE_MAX) {
         polisi_result_free(*result);
         *result = NULL;
     }
