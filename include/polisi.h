@@ -248,10 +248,10 @@ POLISI_EXPORT polisi_status polisi_extract(const polisi_extractor *extractor, co
  * largest text needed, about 15 bytes a byte), so that most calls allocate
  * nothing: 3 to 5% faster on news articles, more on short texts.
  *
- * On POLISI_ERR_INVALID_ARG (NULL `result`, a NULL extractor or text, or a
- * result of another extractor) *result is untouched. On any other error it
- * is freed and set to NULL, as polisi_extract() leaves *out, and the next
- * call makes a new one. Free it with polisi_result_free(). */
+ * On POLISI_ERR_INVALID_ARG (NULL `result` or extractor, NULL text with
+ * len > 0, or a result of another extractor) *result is untouched. On any
+ * other error it is freed and set to NULL, as polisi_extract() leaves *out,
+ * and the next call makes a new one. Free it with polisi_result_free(). */
 POLISI_EXPORT polisi_status polisi_extract_into(const polisi_extractor *extractor,
                                                 const char *text, size_t len,
                                                 const polisi_call_options *options,
