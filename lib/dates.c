@@ -1257,10 +1257,9 @@ __attribute__((noinline)) static polisi_status try_at(polisi__ctx *ctx, parser *
     return emit(ctx, &s);
 }
 
-/* dates_find from token i, the first that wakes dates. Apart (noinline),
- * so that a text that wakes none (a short one, often) returns without its
- * setup: the parser, the memo, the registers saved and restored. */
-__attribute__((noinline)) static polisi_status dates_from(polisi__ctx *ctx, size_t i) {
+/* From token i, the first that wakes dates (extract.c calls it only for a
+ * text that has one). */
+polisi_status polisi__dates_find(polisi__ctx *ctx, size_t i) {
     const polisi__doc *doc = ctx->doc;
     parser p = parser_of(ctx->ex->lex, doc);
     dt_memo memo = {SIZE_MAX, 0, {DTK_NONE, 0, 0, 0}};
@@ -1283,9 +1282,4 @@ __attribute__((noinline)) static polisi_status dates_from(polisi__ctx *ctx, size
         i = e ? (next = e) : i + 1;
     } while ((i = polisi__next_wake(doc, i, POLISI__WAKE_DATE)) < n);
     return POLISI_OK;
-}
-
-polisi_status polisi__dates_find(polisi__ctx *ctx) {
-    size_t i = polisi__next_wake(ctx->doc, 0, POLISI__WAKE_DATE);
-    return i < ctx->doc->ntoks ? dates_from(ctx, i) : POLISI_OK;
 }

@@ -525,19 +525,21 @@ typedef struct polisi__ctx {
 
 /* Adds a recognizer's phrases to the lexicon at extractor creation. */
 polisi_status polisi__ranks_register(polisi__lexicon *lex);
-/* Appends the recognizer's entities; POLISI_OK or an error status. */
-polisi_status polisi__ranks_find(polisi__ctx *ctx);
+/* Appends the recognizer's entities; POLISI_OK or an error status. The
+ * recognizers of phase 1 start at `first`, the first token that wakes
+ * them (extract.c calls them only for a text that has one). */
+polisi_status polisi__ranks_find(polisi__ctx *ctx, size_t first);
 /* Dates and times (dates.c, times.c; their words in calendar.c). */
 polisi_status polisi__dates_register(polisi__lexicon *lex);
-polisi_status polisi__dates_find(polisi__ctx *ctx);
+polisi_status polisi__dates_find(polisi__ctx *ctx, size_t first);
 polisi_status polisi__times_register(polisi__lexicon *lex);
-polisi_status polisi__times_find(polisi__ctx *ctx);
+polisi_status polisi__times_find(polisi__ctx *ctx, size_t first);
 polisi_status polisi__titles_register(polisi__lexicon *lex);
-polisi_status polisi__titles_find(polisi__ctx *ctx);
+polisi_status polisi__titles_find(polisi__ctx *ctx, size_t first);
 polisi_status polisi__units_register(polisi__lexicon *lex);
-polisi_status polisi__units_find(polisi__ctx *ctx);
+polisi_status polisi__units_find(polisi__ctx *ctx, size_t first);
 polisi_status polisi__positions_register(polisi__lexicon *lex);
-polisi_status polisi__positions_find(polisi__ctx *ctx);
+polisi_status polisi__positions_find(polisi__ctx *ctx, size_t first);
 /* Phase 2: persons read the settled entities of phase 1 from ctx->res. */
 polisi_status polisi__persons_register(polisi__lexicon *lex);
 polisi_status polisi__persons_find(polisi__ctx *ctx);

@@ -682,10 +682,9 @@ static size_t try_post(polisi__ctx *ctx, size_t i, polisi_status *st) {
     return p.end;
 }
 
-/* positions_find from token i, the first that wakes positions. Apart
- * (noinline), so that a text that wakes none (a short one, often) returns
- * without its setup: the context, the registers saved and restored. */
-__attribute__((noinline)) static polisi_status positions_from(polisi__ctx *call, size_t i) {
+/* From token i, the first that wakes positions (extract.c calls it only
+ * for a text that has one). */
+polisi_status polisi__positions_find(polisi__ctx *call, size_t i) {
     pos_ctx pc = {*call, call->res->count, call->res->count};
     while (pc.units_begin > 0 && call->res->ents[pc.units_begin - 1].type == POLISI_UNIT)
         pc.units_begin--;
@@ -704,9 +703,4 @@ __attribute__((noinline)) static polisi_status positions_from(polisi__ctx *call,
         i = next > i ? next : i + 1;
     } while ((i = polisi__next_wake(doc, i, POLISI__WAKE_POSITION)) < ntoks);
     return POLISI_OK;
-}
-
-polisi_status polisi__positions_find(polisi__ctx *ctx) {
-    size_t i = polisi__next_wake(ctx->doc, 0, POLISI__WAKE_POSITION);
-    return i < ctx->doc->ntoks ? positions_from(ctx, i) : POLISI_OK;
 }

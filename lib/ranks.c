@@ -393,10 +393,9 @@ static size_t try_rank(polisi__ctx *ctx, size_t i, polisi_status *st) {
     return r.end;
 }
 
-/* ranks_find from token i, the first that wakes ranks. Apart (noinline),
- * so that a text that wakes none (a short one, often) returns without its
- * setup: its registers saved and restored. */
-__attribute__((noinline)) static polisi_status ranks_from(polisi__ctx *ctx, size_t i) {
+/* From token i, the first that wakes ranks (extract.c calls it only for a
+ * text that has one). */
+polisi_status polisi__ranks_find(polisi__ctx *ctx, size_t i) {
     const polisi__doc *doc = ctx->doc;
     const polisi__token *toks = doc->toks;
     size_t ntoks = doc->ntoks;
@@ -415,9 +414,4 @@ __attribute__((noinline)) static polisi_status ranks_from(polisi__ctx *ctx, size
         i = polisi__next_wake(doc, i, POLISI__WAKE_RANK);
     } while (i < ntoks);
     return POLISI_OK;
-}
-
-polisi_status polisi__ranks_find(polisi__ctx *ctx) {
-    size_t i = polisi__next_wake(ctx->doc, 0, POLISI__WAKE_RANK);
-    return i < ctx->doc->ntoks ? ranks_from(ctx, i) : POLISI_OK;
 }

@@ -273,10 +273,9 @@ static inline int may_start(const polisi__doc *doc, size_t i) {
     return (int)(cue | ((t->kind == POLISI__TOK_NUMBER) & (t->key_len <= 2) & sep));
 }
 
-/* times_find from token i, the first that wakes times. Apart (noinline),
- * so that a text that wakes none (a short one, often) returns without its
- * setup: the parser, the registers saved and restored. */
-__attribute__((noinline)) static polisi_status times_from(polisi__ctx *ctx, size_t i) {
+/* From token i, the first that wakes times (extract.c calls it only for a
+ * text that has one). */
+polisi_status polisi__times_find(polisi__ctx *ctx, size_t i) {
     const polisi__doc *doc = ctx->doc;
     parser p = parser_of(ctx->ex->lex, doc);
     size_t n = doc->ntoks;
@@ -300,9 +299,4 @@ __attribute__((noinline)) static polisi_status times_from(polisi__ctx *ctx, size
         i = e;
     } while ((i = polisi__next_wake(doc, i, POLISI__WAKE_TIME)) < n);
     return POLISI_OK;
-}
-
-polisi_status polisi__times_find(polisi__ctx *ctx) {
-    size_t i = polisi__next_wake(ctx->doc, 0, POLISI__WAKE_TIME);
-    return i < ctx->doc->ntoks ? times_from(ctx, i) : POLISI_OK;
 }

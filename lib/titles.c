@@ -594,10 +594,9 @@ static int may_start(const polisi__doc *doc, const polisi__token *t, size_t i, s
     return t->end - t->start <= 2 && (c == 'S' || c == 'M' || c == 'A');
 }
 
-/* titles_find from token i, the first that wakes titles. Apart
- * (noinline), so that a text that wakes none (a short one, often) returns
- * without its setup: its registers saved and restored. */
-__attribute__((noinline)) static polisi_status titles_from(polisi__ctx *ctx, size_t i) {
+/* From token i, the first that wakes titles (extract.c calls it only for a
+ * text that has one). */
+polisi_status polisi__titles_find(polisi__ctx *ctx, size_t i) {
     const polisi__doc *doc = ctx->doc;
     const polisi__token *toks = doc->toks;
     size_t ntoks = doc->ntoks;
@@ -637,9 +636,4 @@ __attribute__((noinline)) static polisi_status titles_from(polisi__ctx *ctx, siz
         i = mt.end;
     }
     return POLISI_OK;
-}
-
-polisi_status polisi__titles_find(polisi__ctx *ctx) {
-    size_t i = polisi__next_wake(ctx->doc, 0, POLISI__WAKE_TITLE);
-    return i < ctx->doc->ntoks ? titles_from(ctx, i) : POLISI_OK;
 }

@@ -1057,10 +1057,9 @@ static int may_start_unit(const polisi__doc *doc, size_t i) {
     return (t->classes & POLISI__LEX_BIT(POLISI__LEX_POS_FUNC)) && polisi__tok_capital(doc, i);
 }
 
-/* units_find from token i, the first that wakes units. Apart (noinline),
- * so that a text that wakes none (a short one, often) returns without its
- * setup: its registers saved and restored. */
-__attribute__((noinline)) static polisi_status units_from(polisi__ctx *ctx, size_t i) {
+/* From token i, the first that wakes units (extract.c calls it only for a
+ * text that has one). */
+polisi_status polisi__units_find(polisi__ctx *ctx, size_t i) {
     const polisi__doc *doc = ctx->doc;
     size_t ntoks = doc->ntoks;
     /* i: a token that wakes units; nearly every other token starts no
@@ -1080,9 +1079,4 @@ __attribute__((noinline)) static polisi_status units_from(polisi__ctx *ctx, size
         i++;
     } while ((i = polisi__next_wake(doc, i, POLISI__WAKE_UNIT)) < ntoks);
     return POLISI_OK;
-}
-
-polisi_status polisi__units_find(polisi__ctx *ctx) {
-    size_t i = polisi__next_wake(ctx->doc, 0, POLISI__WAKE_UNIT);
-    return i < ctx->doc->ntoks ? units_from(ctx, i) : POLISI_OK;
 }
